@@ -1,0 +1,9 @@
+"""The command line: each module registers its commands on the ``edukg`` group.
+
+The CLI only parses arguments and calls the library.
+"""
+
+from edukg.cli import pipeline  # noqa: F401  (registers commands)
+from edukg.cli.app import main
+
+__all__ = ["main"]

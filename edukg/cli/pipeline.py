@@ -1,0 +1,3 @@
+"""``edukg extract``, ``edukg build``: the main job."""
+
+from __future__ import annotations

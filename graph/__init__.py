@@ -1,0 +1,1 @@
+"""Extraction, resolution, the graph, and its exports, stores and views."""

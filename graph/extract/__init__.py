@@ -1,0 +1,1 @@
+"""Extraction: Report -> Extraction (entities, metrics, relations with evidence)."""

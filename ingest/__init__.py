@@ -1,0 +1,1 @@
+"""Reading report files into Report records (text, structure, offsets)."""

@@ -1,0 +1,1 @@
+"""The published query catalogue: Cypher and SPARQL files with headers, loaded by name."""
