@@ -14,3 +14,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+
+# Neo4j's Cypher parser (npm @neo4j-cypher/language-support, pinned in its package-lock.json)
+# for the tests that check every Cypher statement without a Neo4j server.
+[ -d tests/support/cypher_lint/node_modules ] \
+    || npm ci --prefix tests/support/cypher_lint --no-audit --no-fund --loglevel=error
