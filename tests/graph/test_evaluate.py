@@ -621,3 +621,16 @@ def test_agrees_with_reference_scorer_on_edukg_extraction(
     for stem, predicted in evaluate.predict_reports(sample_reports).items():
         (pred_dir / f"{stem}.json").write_text(json.dumps(predicted, ensure_ascii=False), encoding="utf-8")
     _assert_agreement(gold_dir, pred_dir, tmp_path)
+
+
+@pytest.mark.slow
+def test_cli_extracts_and_scores_reports(gold_dir: Path, sample_reports: list[Path], tmp_path: Path) -> None:
+    if not _extractor_available():
+        pytest.skip("edukg.graph.extract.extract/to_guide_json or edukg.ingest.read_report not written yet")
+    report = sample_reports[0]
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(main, ["eval", str(gold_dir), str(report), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(" ".join(rf"{key}_f1=\d\.\d{{4}}" for key in SCORE_KEYS), last)
+    assert list(json.loads(out.read_text(encoding="utf-8"))["reports"]) == [report.stem]
