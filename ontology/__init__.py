@@ -75,8 +75,26 @@ def schema() -> Schema:
 _ORDER = {
     name: position
     for position, name in enumerate(
-        "Bureau Institution Programme Policy Campaign Document Person Metric Report Jurisdiction Concept "
-        "RESPONSIBLE_FOR PART_OF MEASURED_BY MENTIONED_IN LOCATED_IN ISSUED_BY INSTANCE_OF".split()
+        [
+            "Bureau",
+            "Institution",
+            "Programme",
+            "Policy",
+            "Campaign",
+            "Document",
+            "Person",
+            "Metric",
+            "Report",
+            "Jurisdiction",
+            "Concept",
+            "RESPONSIBLE_FOR",
+            "PART_OF",
+            "MEASURED_BY",
+            "MENTIONED_IN",
+            "LOCATED_IN",
+            "ISSUED_BY",
+            "INSTANCE_OF",
+        ]
     )
 }
 

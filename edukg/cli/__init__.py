@@ -3,7 +3,7 @@
 The CLI only parses arguments and calls the library.
 """
 
-from edukg.cli import evaluate, pipeline  # noqa: F401  (registers commands)
+from edukg.cli import evaluate, export_rdf, pipeline, query  # noqa: F401  (registers commands)
 from edukg.cli.app import main
 
 __all__ = ["main"]

@@ -1,3 +1,107 @@
-"""``edukg extract``, ``edukg build``: the main job."""
+"""``edukg extract`` and ``edukg build``: the main job."""
 
 from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from edukg.cli.app import main, out_option
+from edukg.graph.build import BuildResult, Failure, build_from_paths, extract_paths
+from edukg.graph.export_graphml import write_graphml
+from edukg.graph.export_json import write_graph
+from edukg.graph.extract import to_guide_json
+from edukg.ingest import find_reports
+
+
+def bundled_reports() -> Path:
+    """The sample reports shipped with the project (data/reports beside the package)."""
+    return Path(str(resources.files("edukg"))).parent / "data" / "reports"
+
+
+def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
+    for failure in failures:
+        click.echo(f"edukg: skipped {failure}", err=True)
+
+
+def _progress(total: int, what: str) -> tqdm:
+    return tqdm(total=total, desc=what, unit="report", disable=None, file=sys.stderr)
+
+
+@main.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path())
+@out_option("out/extractions")
+@click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
+@click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
+def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
+    """Extract entities and relations, one JSON file per report (the annotation guide's format).
+
+    \b
+    Example:
+      edukg extract data/reports/*.txt --out out/extractions
+    """
+    paths = find_reports(reports)
+    with _progress(len(paths), "extract") as bar:
+        extractions, failures = extract_paths(paths, workers=workers, progress=bar.update)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for extraction in extractions:
+        target = folder / (Path(extraction.report.source).stem + ".json")
+        target.write_text(
+            json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    _report_failures(failures)
+    click.echo(f"{len(extractions)} extracted, {len(failures)} failed -> {folder}")
+    if strict and failures:
+        sys.exit(1)
+
+
+def summary(result: BuildResult) -> str:
+    """Reports read and failed, entities by type and relations by type."""
+    graph = result.graph
+    labels = Counter(data["label"] for _, data in graph.nodes(data=True))
+    kinds = Counter(kind for _, _, kind in graph.edges(keys=True))
+    lines = [f"reports: {len(result.extractions)} read, {len(result.failures)} failed"]
+    lines += [f"  failed: {failure}" for failure in result.failures]
+    lines.append("nodes:  " + ", ".join(f"{label} {count}" for label, count in sorted(labels.items())))
+    lines.append("edges:  " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@out_option()
+@click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
+@click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
+def build(paths: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
+    """Read reports, extract, resolve and write the graph (graph.json, graph.graphml, extractions/).
+
+    With no PATH, builds the bundled sample reports.
+
+    \b
+    Example:
+      edukg build data/reports --out out --workers 2
+    """
+    inputs = list(paths) or [str(bundled_reports())]
+    files = find_reports(inputs)
+    with _progress(len(files), "build") as bar:
+        result = build_from_paths(files, workers=workers, progress=bar.update)
+    folder = Path(out)
+    write_graph(result.graph, folder / "graph.json")
+    write_graphml(result.graph, folder / "graph.graphml")
+    extraction_folder = folder / "extractions"
+    extraction_folder.mkdir(parents=True, exist_ok=True)
+    for extraction in result.extractions:
+        target = extraction_folder / (Path(extraction.report.source).stem + ".json")
+        target.write_text(
+            json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    click.echo(summary(result))
+    click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")
+    if strict and result.failures:
+        sys.exit(1)

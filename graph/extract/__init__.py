@@ -1,1 +1,342 @@
-"""Extraction: Report -> Extraction (entities, metrics, relations with evidence)."""
+"""Extraction: Report -> Extraction (entities, metrics, relations with evidence).
+
+``extract`` reads each sentence once: jieba words, then mentions (marked names,
+headed names, persons, the report's own bureau), then metrics; mentions of one
+thing merge into one entity with aliases; relations follow the annotation
+guide's defaults. ``to_guide_json`` writes the guide's per-report file format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from edukg.graph.extract import relations as rel
+from edukg.graph.extract.lexicons import Lexicons, lexicons, segmenter
+from edukg.graph.extract.mentions import (
+    Candidate,
+    headed_mentions,
+    own_bureau_mentions,
+    person_mentions,
+    quoted_mentions,
+    titled_mentions,
+)
+from edukg.graph.extract.metrics import MetricMention, find_metrics
+from edukg.ontology.concepts import concept_in_name
+
+from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
+from edukg.text import MASK, has_mask, normalise
+
+__all__ = ["extract", "to_guide_json"]
+
+CONCEPT_TYPES = {"Programme", "Campaign", "Policy", "Bureau", "Institution"}
+SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[省市区县])")
+
+
+def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
+    bureau = report.bureau or "教育局"
+    level = report.level or ""
+    head = bureau[bureau.find(level) + 1 :] if level and level in bureau else bureau
+    head = MASK.sub("", head).lstrip("省市区县") or "教育局"
+    prefixes = [re.escape(level)] if level else []
+    if level:
+        prefixes.append(rf"[*×X＊]+{re.escape(level)}")
+    if report.jurisdiction and not report.jurisdiction_masked:
+        prefixes.append(re.escape(report.jurisdiction))
+    prefix = f"(?:{'|'.join(sorted(prefixes, key=len, reverse=True))})?" if prefixes else ""
+    return re.compile(rf"{prefix}{re.escape(head)}(?:党组|党委)?")
+
+
+def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop a mention inside a longer one unless it carries its own marks."""
+    ordered = sorted(candidates, key=lambda c: (c.start, -(c.end - c.start), not c.marked))
+    kept: list[Candidate] = []
+    for candidate in ordered:
+        inside = any(
+            k.start <= candidate.start
+            and candidate.end <= k.end
+            and (k.start, k.end) != (candidate.start, candidate.end)
+            for k in kept
+        )
+        duplicate = any((k.start, k.end) == (candidate.start, candidate.end) for k in kept)
+        overlapping = any(k.start < candidate.end and candidate.start < k.end for k in kept)
+        if duplicate or (inside and not candidate.marked) or (overlapping and not inside):
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _sentence_mentions(report: Report, index: int, words: Lexicons, own_pattern: re.Pattern[str]):
+    sentence = report.sentences[index]
+    text, start, end = report.text, sentence.start, sentence.end
+    tokens = segmenter().tokens(text[start:end])
+    marked = titled_mentions(text, start, end, index, words) + quoted_mentions(text, start, end, index, words)
+    persons = person_mentions(text, start, end, index, words)
+    spans = [(c.start, c.end) for c in marked + persons]
+    from edukg.graph.extract.mentions import _marked_spans
+
+    headed = headed_mentions(
+        text, start, tokens, index, words, _marked_spans(marked, text, start, end) + spans
+    )
+    own = own_bureau_mentions(text, start, end, index, words, own_pattern)
+    candidates = _keep_outermost(marked + persons + headed + own)
+    name_spans = _marked_spans(candidates, text, start, end)
+    metrics = find_metrics(text, start, end, index, tokens, words, name_spans)
+    return candidates, metrics
+
+
+class _Grouping:
+    """Mentions of one thing merged into one entity: same type and same name, aliases by suffix."""
+
+    def __init__(self, report: Report, own_pattern: re.Pattern[str]) -> None:
+        self.report = report
+        self.own_pattern = own_pattern
+        self.key_of_name: dict[tuple[str, str], str] = {}
+        self.forms: dict[str, list[str]] = defaultdict(list)
+        self.types: dict[str, str] = {}
+        self.mentions: dict[str, list[Mention]] = defaultdict(list)
+        self.own = self._new_key("Bureau", report.bureau or "教育局")
+        self.forms[self.own].append(report.bureau or "教育局")
+
+    def _new_key(self, kind: str, name: str) -> str:
+        key = f"e{len(self.types)}"
+        self.types[key] = kind
+        self.key_of_name[(kind, normalise(name))] = key
+        return key
+
+    def add(self, candidate: Candidate) -> str:
+        name = candidate.name
+        if candidate.type == "Bureau" and (candidate.head == "own" or self.own_pattern.fullmatch(name)):
+            key = self.own
+        else:
+            key = self.key_of_name.get((candidate.type, normalise(name))) or self._new_key(
+                candidate.type, name
+            )
+        if name not in self.forms[key]:
+            self.forms[key].append(name)
+        self.mentions[key].append(Mention(self.report.id, candidate.start, candidate.end, candidate.sentence))
+        return key
+
+    def merge_suffix_aliases(self) -> dict[str, str]:
+        """X and 全市X (or 学习贯彻…X): one entity when the longer ends with the shorter."""
+        merged: dict[str, str] = {}
+        keys = sorted(self.types, key=lambda k: len(self.forms[k][0]))
+        for short in keys:
+            if short == self.own or self.types[short] in {"Person", "Metric"}:
+                continue
+            short_name = normalise(self.forms[short][0])
+            if len(short_name) < 4:
+                continue
+            for long in keys:
+                if long in (short, self.own) or long in merged or self.types[long] != self.types[short]:
+                    continue
+                long_name = normalise(self.forms[long][0])
+                if (
+                    len(long_name) > len(short_name)
+                    and long_name.endswith(short_name)
+                    and "暨" not in long_name
+                ):
+                    if self.types[short] == "Bureau" and not SCOPE_PREFIX.match(long_name):
+                        continue
+                    merged[long] = short
+        for long, short in merged.items():
+            target = short
+            while target in merged:
+                target = merged[target]
+            for form in self.forms.pop(long):
+                if form not in self.forms[target]:
+                    self.forms[target].append(form)
+            self.mentions[target].extend(self.mentions.pop(long))
+            del self.types[long]
+        return merged
+
+    def display_name(self, key: str) -> str:
+        if key == self.own:
+            return self.forms[key][0]
+        forms = self.forms[key]
+        # The shortest unmasked complete form names the thing; the others are aliases.
+        return min(forms, key=lambda form: (has_mask(form) and not has_mask(forms[0]), len(form)))
+
+
+def _status(report: Report, mentions: list[Mention]) -> str:
+    return (
+        "reported" if any(report.sentences[m.sentence].status == "reported" for m in mentions) else "planned"
+    )
+
+
+def extract(report: Report) -> Extraction:
+    """All entities and relations of one report, each with its evidence."""
+    words = lexicons()
+    own_pattern = _own_bureau_pattern(report)
+    grouping = _Grouping(report, own_pattern)
+    per_sentence: dict[int, list[tuple[Candidate, str]]] = defaultdict(list)
+    metric_mentions: list[MetricMention] = []
+    for index in range(len(report.sentences)):
+        candidates, metrics = _sentence_mentions(report, index, words, own_pattern)
+        for candidate in candidates:
+            per_sentence[index].append((candidate, grouping.add(candidate)))
+        metric_mentions.extend(metrics)
+    merged = grouping.merge_suffix_aliases()
+
+    def resolved(key: str) -> str:
+        while key in merged:
+            key = merged[key]
+        return key
+
+    for index, mentions in per_sentence.items():
+        per_sentence[index] = [(candidate, resolved(key)) for candidate, key in mentions]
+
+    sentence_texts = {i: (s.start, report.text[s.start : s.end]) for i, s in enumerate(report.sentences)}
+    names = {key: grouping.display_name(key) for key in grouping.types}
+    first_sentence = {key: min(m.sentence for m in grouping.mentions[key]) for key in grouping.types}
+    facts: list[rel.Fact] = []
+    facts += rel.responsibilities(per_sentence, sentence_texts, grouping.types, names, grouping.own, words)
+    facts += rel.body_parts(
+        {key: [names[key], *grouping.forms[key]] for key in grouping.types},
+        grouping.types,
+        grouping.own,
+        first_sentence,
+    )
+    facts += rel.enumerated_parts(per_sentence, sentence_texts, grouping.types)
+    facts += rel.prefix_parts(names, grouping.types, words, first_sentence)
+    persons = [
+        (c, k) for mentions in per_sentence.values() for c, k in mentions if grouping.types[k] == "Person"
+    ]
+    bodies = [
+        (c, k) for mentions in per_sentence.values() for c, k in mentions if grouping.types[k] == "Bureau"
+    ]
+    facts += rel.person_posts(persons, sentence_texts, bodies, grouping.own, words)
+
+    entities = [
+        Entity(
+            key=key,
+            type=kind,
+            name=names[key],
+            aliases=tuple(form for form in grouping.forms[key] if form != names[key]),
+            mentions=tuple(sorted(grouping.mentions[key], key=lambda m: m.start)),
+            concept=_concept(kind, names[key], grouping.forms[key]),
+            status=_status(report, grouping.mentions[key]),
+        )
+        for key, kind in grouping.types.items()
+    ]
+    metric_entities, metric_facts = _metrics(report, metric_mentions, per_sentence, grouping, sentence_texts)
+    entities += metric_entities
+    facts += metric_facts
+    return Extraction(
+        report=report,
+        bureau=grouping.own,
+        entities=tuple(entities),
+        relations=_relations(report, facts),
+    )
+
+
+def _concept(kind: str, name: str, forms: list[str]) -> str | None:
+    if kind not in CONCEPT_TYPES:
+        return None
+    for form in [name, *forms]:
+        concept = concept_in_name(form)
+        if concept is not None and (kind != "Bureau" or concept.kind == "body"):
+            if concept.kind == "body" and normalise(form) not in {normalise(v) for v in concept.variants}:
+                continue
+            return concept.id
+    return None
+
+
+def _metrics(
+    report: Report,
+    found: list[MetricMention],
+    per_sentence: dict[int, list[tuple[Candidate, str]]],
+    grouping: _Grouping,
+    sentence_texts: dict[int, tuple[int, str]],
+) -> tuple[list[Entity], list[rel.Fact]]:
+    """One Metric per indicator and value; MEASURED_BY the thing its sentence is about."""
+    entities: dict[tuple[str, str], Entity] = {}
+    facts = []
+    for metric in found:
+        identity = (normalise(metric.indicator), normalise(metric.value))
+        mention = Mention(report.id, metric.start, metric.end, metric.sentence)
+        if identity in entities:
+            entity = entities[identity]
+            entities[identity] = Entity(
+                entity.key,
+                "Metric",
+                entity.name,
+                (),
+                (*entity.mentions, mention),
+                entity.metric,
+                status=entity.status
+                if entity.status == "reported"
+                else report.sentences[metric.sentence].status,
+            )
+            continue
+        key = f"m{len(entities)}"
+        entities[identity] = Entity(
+            key=key,
+            type="Metric",
+            name=metric.indicator,
+            mentions=(mention,),
+            metric=MetricValue(metric.value, metric.unit, metric.numeric, metric.masked, metric.comparison),
+            status=report.sentences[metric.sentence].status,
+        )
+        mentions = per_sentence.get(metric.sentence, [])
+        start, text = sentence_texts[metric.sentence]
+        actors = rel.subject_actors(text, start, mentions, metric.start) or [grouping.own]
+        for source in rel.measured_by(metric.sentence, metric.start, mentions, grouping.types, actors):
+            facts.append(rel.Fact("MEASURED_BY", source, key, metric.sentence))
+    return list(entities.values()), facts
+
+
+def _relations(report: Report, facts: list[rel.Fact]) -> tuple[Relation, ...]:
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for fact in facts:
+        if fact.source == fact.target:
+            continue
+        sentence = report.sentences[fact.sentence]
+        row = Evidence(report.id, fact.sentence, sentence.start, sentence.end, sentence.status)
+        if row not in evidence[(fact.type, fact.source, fact.target)]:
+            evidence[(fact.type, fact.source, fact.target)].append(row)
+    return tuple(
+        Relation(kind, source, target, tuple(rows)) for (kind, source, target), rows in evidence.items()
+    )
+
+
+def to_guide_json(extraction: Extraction) -> dict[str, Any]:
+    """The annotation guide's file format for one report (extra fields: ids, status, evidence)."""
+    names = {entity.key: entity.name for entity in extraction.entities}
+    entities = []
+    for entity in extraction.entities:
+        row: dict[str, Any] = {"type": entity.type, "name": entity.name}
+        if entity.aliases:
+            row["aliases"] = list(entity.aliases)
+        if entity.metric is not None:
+            row.update(
+                value=entity.metric.value,
+                unit=entity.metric.unit,
+                numeric=entity.metric.numeric,
+                masked=entity.metric.masked,
+            )
+            if entity.metric.comparison:
+                row["comparison"] = entity.metric.comparison
+        if entity.concept:
+            row["concept"] = entity.concept
+        row["status"] = entity.status
+        row["mentions"] = [[m.start, m.end] for m in entity.mentions]
+        entities.append(row)
+    relations = [
+        {
+            "type": relation.type,
+            "source": names[relation.source],
+            "target": names[relation.target],
+            "status": "reported" if any(e.status == "reported" for e in relation.evidence) else "planned",
+            "evidence": [[e.start, e.end] for e in relation.evidence],
+        }
+        for relation in extraction.relations
+    ]
+    return {
+        "doc": extraction.report.source,
+        "report_id": extraction.report.id,
+        "bureau": names[extraction.bureau],
+        "entities": entities,
+        "relations": relations,
+    }

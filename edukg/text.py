@@ -1,0 +1,40 @@
+"""Text helpers the extractor and the resolver share: masks, quotes, normal forms.
+
+Reports are often anonymised: ``**市``, ``××个``, ``X月X日``. A mask stands for
+hidden characters and is kept as written; it is never a key to merge on.
+
+>>> has_mask("**大学"), has_mask("X市教育局"), has_mask("XML")
+(True, True, False)
+>>> normalise("“双一流”建设")
+'双一流建设'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MASK_CHARS = "*×＊✕╳"
+# X stands for a hidden digit or name only when it is not part of a Latin word.
+MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
+QUOTE_MARKS = "“”‘’\"'「」『』《》〈〉"
+_QUOTES = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000]")
+_DASHES = re.compile(r"[—–－‐-]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_mask(text: str) -> bool:
+    return MASK.search(text) is not None
+
+
+def strip_quotes(text: str) -> str:
+    """The name with quote and book-title marks removed, everything else as written."""
+    return _QUOTES.sub("", text)
+
+
+def normalise(text: str) -> str:
+    """A comparison key: NFKC, no quotes or spaces, one kind of dash, each mask run as ``*``."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _QUOTES.sub("", text)
+    text = _DASHES.sub("-", text)
+    return MASK.sub("*", text)

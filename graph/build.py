@@ -1,0 +1,238 @@
+"""Extractions to one networkx MultiDiGraph, and the whole main job from paths.
+
+>>> result = build_from_paths([])
+>>> result.graph.number_of_nodes(), result.failures
+(0, ())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from edukg.graph import resolve
+from edukg.graph.extract import extract
+from edukg.ingest import read_report
+from edukg.ontology.concepts import concept_by_id
+
+from edukg.errors import InputError
+from edukg.records import Entity, Evidence, Extraction, Report
+
+LOCATED = {"Bureau", "Institution"}
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    graph: nx.MultiDiGraph
+    extractions: tuple[Extraction, ...]
+    failures: tuple[Failure, ...]
+
+
+def _evidence_row(evidence: Evidence, report: Report) -> dict[str, Any]:
+    return {
+        "report": evidence.report,
+        "sentence": evidence.sentence,
+        "start": evidence.start,
+        "end": evidence.end,
+        "text": report.text[evidence.start : evidence.end],
+        "status": evidence.status,
+    }
+
+
+def _add_node(graph: nx.MultiDiGraph, node: str, report_id: str | None, **attributes: Any) -> None:
+    if node not in graph:
+        graph.add_node(node, **attributes, **({"reports": []} if report_id else {}))
+    data = graph.nodes[node]
+    if report_id and report_id not in data["reports"]:
+        data["reports"] = sorted([*data["reports"], report_id])
+
+
+def _add_edge(
+    graph: nx.MultiDiGraph, source: str, target: str, kind: str, evidence: list[dict[str, Any]]
+) -> None:
+    if not graph.has_edge(source, target, key=kind):
+        graph.add_edge(source, target, key=kind, type=kind, reports=[], evidence=[], status="planned")
+    data = graph.edges[source, target, kind]
+    known = {(row["report"], row["start"], row["end"]) for row in data["evidence"]}
+    for row in evidence:
+        if (row["report"], row["start"], row["end"]) not in known:
+            data["evidence"].append(row)
+    data["reports"] = sorted({row["report"] for row in data["evidence"]})
+    data["status"] = "reported" if any(r["status"] == "reported" for r in data["evidence"]) else "planned"
+
+
+def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
+    national = resolve.is_national(entity)
+    attributes: dict[str, Any] = {
+        "label": entity.type,
+        "name": entity.name,
+        "aliases": sorted(entity.aliases),
+        "scope": "national" if national else "local",
+        "jurisdiction": "" if national else resolve.jurisdiction_name(report),
+        "status": entity.status,
+        "concept": resolve.concept_node_id(entity.concept) if entity.concept else "",
+        "mentions": [],
+    }
+    if entity.metric is not None:
+        attributes.update(
+            value=entity.metric.value,
+            unit=entity.metric.unit,
+            numeric=entity.metric.numeric,
+            masked=entity.metric.masked,
+            comparison=entity.metric.comparison or "",
+        )
+    return attributes
+
+
+def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+    """Add one report's entities and relations to ``graph`` (in place)."""
+    report = extraction.report
+    report_node = resolve.report_node_id(report)
+    _add_node(
+        graph,
+        report_node,
+        report.id,
+        label="Report",
+        name=report.title,
+        source=report.source,
+        title=report.title,
+        bureau=report.bureau,
+        level=report.level,
+        jurisdiction=report.jurisdiction,
+        masked=report.jurisdiction_masked,
+        chars=len(report.text),
+    )
+    place = resolve.jurisdiction_node_id(report)
+    _add_node(
+        graph,
+        place,
+        report.id,
+        label="Jurisdiction",
+        name=resolve.jurisdiction_name(report),
+        level=report.level,
+        masked=report.jurisdiction_masked or not report.jurisdiction,
+    )
+    ids: dict[str, str] = {}
+    for entity in extraction.entities:
+        node = resolve.entity_node_id(entity, report)
+        ids[entity.key] = node
+        _add_node(graph, node, report.id, **_entity_attributes(entity, report))
+        data = graph.nodes[node]
+        data["aliases"] = sorted(set(data["aliases"]) | set(entity.aliases) - {data["name"]})
+        if entity.status == "reported":
+            data["status"] = "reported"
+        data["mentions"].extend(
+            {"report": m.report, "start": m.start, "end": m.end, "sentence": m.sentence}
+            for m in entity.mentions
+        )
+        mention_evidence = [
+            _evidence_row(
+                Evidence(
+                    report.id,
+                    m.sentence,
+                    report.sentences[m.sentence].start,
+                    report.sentences[m.sentence].end,
+                    report.sentences[m.sentence].status,
+                ),
+                report,
+            )
+            for m in entity.mentions[:1]
+        ]
+        _add_edge(graph, node, report_node, "MENTIONED_IN", mention_evidence)
+        if data["scope"] == "local" and entity.type in LOCATED:
+            _add_edge(graph, node, place, "LOCATED_IN", mention_evidence)
+        if entity.concept:
+            concept = concept_by_id(entity.concept)
+            concept_node = resolve.concept_node_id(concept.id)
+            if concept_node not in graph:
+                graph.add_node(
+                    concept_node,
+                    label="Concept",
+                    name=concept.name,
+                    name_en=concept.name_en,
+                    kind=concept.kind,
+                    aliases=sorted(concept.variants),
+                )
+            _add_edge(graph, node, concept_node, "INSTANCE_OF", mention_evidence)
+    _add_edge(graph, report_node, ids[extraction.bureau], "ISSUED_BY", [])
+    for relation in extraction.relations:
+        _add_edge(
+            graph,
+            ids[relation.source],
+            ids[relation.target],
+            relation.type,
+            [_evidence_row(e, report) for e in relation.evidence],
+        )
+
+
+def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """One graph from many reports' extractions; the result does not depend on their order."""
+    ordered = sorted(extractions, key=lambda extraction: extraction.report.id)
+    graph = nx.MultiDiGraph()
+    for extraction in ordered:
+        add_extraction(graph, extraction)
+    for _, data in graph.nodes(data=True):
+        if "mentions" in data:
+            data["mentions"].sort(key=lambda m: (m["report"], m["start"], m["end"]))
+    for _, _, data in graph.edges(data=True):
+        data["evidence"].sort(key=lambda row: (row["report"], row["start"], row["end"]))
+    return graph
+
+
+def extract_path(path: str | Path) -> Extraction:
+    """Read and extract one report file; raises InputError for a file that cannot be read."""
+    return extract(read_report(path))
+
+
+def _extract_or_fail(path: Path) -> Extraction | Failure:
+    try:
+        return extract_path(path)
+    except InputError as error:
+        return Failure(error.path, error.reason)
+
+
+def extract_paths(
+    paths: Sequence[Path], workers: int = 1, progress: Callable[[], None] | None = None
+) -> tuple[list[Extraction], list[Failure]]:
+    """Extract every report; a file that fails is recorded and the others go on."""
+    extractions: list[Extraction] = []
+    failures: list[Failure] = []
+    if workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes: Iterable[Extraction | Failure] = pool.map(
+                _extract_or_fail, paths, chunksize=max(1, len(paths) // (workers * 8))
+            )
+            for outcome in outcomes:
+                (failures if isinstance(outcome, Failure) else extractions).append(outcome)  # type: ignore[arg-type]
+                if progress:
+                    progress()
+    else:
+        for path in paths:
+            outcome = _extract_or_fail(path)
+            (failures if isinstance(outcome, Failure) else extractions).append(outcome)  # type: ignore[arg-type]
+            if progress:
+                progress()
+    return extractions, failures
+
+
+def build_from_paths(
+    paths: Iterable[str | Path], workers: int = 1, progress: Callable[[], None] | None = None
+) -> BuildResult:
+    """The main job: find reports under ``paths``, read, extract, resolve, build the graph."""
+    from edukg.ingest import find_reports
+
+    extractions, failures = extract_paths(find_reports(paths), workers=workers, progress=progress)
+    return BuildResult(build_graph(extractions), tuple(extractions), tuple(failures))

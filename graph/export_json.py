@@ -1,0 +1,48 @@
+"""The graph as networkx node-link JSON, and back.
+
+>>> import networkx as nx
+>>> graph = nx.MultiDiGraph()
+>>> graph.add_node("bureau:1", label="Bureau", name="市教育局")
+>>> from_node_link(to_node_link(graph)).nodes["bureau:1"]["name"]
+'市教育局'
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+
+def to_node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """The node-link form of the graph (edges under ``"edges"``, keyed by relationship type)."""
+    return nx.node_link_data(graph, edges="edges")
+
+
+def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
+    graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    return graph
+
+
+def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_node_link(graph), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def read_graph(path: str | Path) -> nx.MultiDiGraph:
+    """Read a graph written by :func:`write_graph` (e.g. ``out/graph.json``)."""
+    from edukg.errors import InputError
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such graph file (run `edukg build` first)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(path, f"not a graph JSON file ({error})") from None
+    return from_node_link(data)

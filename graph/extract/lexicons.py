@@ -1,0 +1,101 @@
+"""The extractor's view of the lexicons in ``ontology/lexicon``, and the jieba segmenter.
+
+Both are built once per process (jieba's dictionary is costly) and shared.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from edukg.ontology import lexicon, lexicon_table
+from edukg.ontology.concepts import concepts
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    word: str
+    type: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    heads: dict[str, Head]
+    heads_longest_first: tuple[str, ...]
+    verbs: dict[str, str]  # verb -> role: carry, make, found, follow, attend
+    stopwords: frozenset[str]
+    measure_words: tuple[str, ...]
+    excluded_exact: frozenset[str]
+    excluded_suffix: tuple[str, ...]
+    excluded_prefix: tuple[str, ...]
+    titles: tuple[str, ...]
+    surnames: frozenset[str]
+    own_bureau: tuple[str, ...]
+
+    def head_of(self, name: str) -> Head | None:
+        """The longest head word ``name`` ends with."""
+        for word in self.heads_longest_first:
+            if name.endswith(word):
+                return self.heads[word]
+        return None
+
+    def excluded(self, name: str) -> bool:
+        return (
+            name in self.excluded_exact
+            or name.endswith(self.excluded_suffix)
+            or name.startswith(self.excluded_prefix)
+        )
+
+
+@cache
+def lexicons() -> Lexicons:
+    heads = {}
+    for row in lexicon_table("heads"):
+        word, kind = row[0], row[1].split()
+        heads[word] = Head(word, kind[0], "weak" in kind[1:])
+    excluded: dict[str, list[str]] = {"exact": [], "suffix": [], "prefix": []}
+    for rule, text in lexicon_table("not-entities"):
+        excluded[rule].append(text)
+    return Lexicons(
+        heads=heads,
+        heads_longest_first=tuple(sorted(heads, key=len, reverse=True)),
+        verbs={verb: role for verb, role in lexicon_table("verbs")},
+        stopwords=frozenset(lexicon("stopwords")),
+        measure_words=tuple(sorted(lexicon("measure-words"), key=len, reverse=True)),
+        excluded_exact=frozenset(excluded["exact"]),
+        excluded_suffix=tuple(excluded["suffix"]),
+        excluded_prefix=tuple(excluded["prefix"]),
+        titles=tuple(sorted(lexicon("titles"), key=len, reverse=True)),
+        surnames=frozenset(name for line in lexicon("surnames") for name in line.split()),
+        own_bureau=tuple(sorted(lexicon("own-bureau"), key=len, reverse=True)),
+    )
+
+
+class Segmenter:
+    """jieba with the lexicons as its user dictionary, so heads and verbs stay whole words."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        words = lexicons()
+        for word in (*words.heads, *words.verbs, *words.own_bureau):
+            self._tokenizer.add_word(word, freq=200000)
+        for concept in concepts():
+            for variant in concept.variants:
+                if re.fullmatch(r"[\u4e00-\u9fff]+", variant):
+                    self._tokenizer.add_word(variant, freq=100000)
+
+    def tokens(self, text: str) -> list[tuple[str, int, int]]:
+        """(word, start, end) for each word of ``text``."""
+        return list(self._tokenizer.tokenize(text, HMM=False))
+
+
+@cache
+def segmenter() -> Segmenter:
+    return Segmenter()

@@ -1,0 +1,369 @@
+"""Entity mentions in one sentence, found from the genre's own signals.
+
+- names in book-title marks 《…》 (policies and documents), and a head word right
+  after the closing mark (《…法》专项督导);
+- names in quote marks “…” that end in a head word, or are followed by one
+  (“双一流”建设); a quoted formula with no head is a slogan, not an entity;
+- unquoted names: a run of words read leftwards from a head word until a
+  boundary (punctuation, a function word, a verb);
+- persons: a written personal name after a post (部长王斌).
+
+Every mention keeps the span of its surface form in the report text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from edukg.graph.extract.lexicons import Head, Lexicons
+
+from edukg.text import MASK, strip_quotes
+
+OPEN_QUOTES = '“‘「『"'
+CLOSE_QUOTES = '”’」』"'
+PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
+TITLED = re.compile(r"《([^《》\n]{1,80})》")
+QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」")
+TRIAL = re.compile(
+    r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
+)
+NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两*×XxＸ]+$")
+ENUMERATION = "、"
+CONJUNCTIONS = {"和", "与", "及", "以及"}
+# Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
+BARE_BODY = re.compile(
+    r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
+)
+LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
+# Minimum length of a name before its head for heads that often end generic phrases.
+SHORT_GENERIC = {"活动": 4, "会议": 4, "宣讲": 4, "建设": 3, "改革": 3, "计划": 2, "平台": 3, "培育": 3}
+MAX_NAME = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int  # absolute span of the surface form
+    end: int
+    name: str
+    type: str
+    sentence: int
+    marked: bool  # in quote or book-title marks
+    verb: str  # the verb that governs the mention ("" when none)
+    head: str
+    parent_span: tuple[int, int] | None = None  # for names inside another name
+
+
+def _surface(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \u3000":
+        start += 1
+    while end > start and text[end - 1] in " \u3000":
+        end -= 1
+    return start, end
+
+
+def _clean(name: str) -> str:
+    return strip_quotes(name).strip()
+
+
+def _is_boundary(word: str, words: Lexicons) -> bool:
+    return (
+        word in PUNCTUATION
+        or all(char in PUNCTUATION for char in word)
+        or word in words.stopwords
+        or word in words.verbs
+    )
+
+
+def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexicons) -> str:
+    """The verb before the enumeration that token ``index`` starts an item of."""
+    position = index - 1
+    while position >= 0:
+        word = tokens[position][0]
+        if word in words.verbs:
+            return word
+        if word in {"，", ",", "。", "；", ";", "：", ":"}:
+            return ""
+        position -= 1
+    return ""
+
+
+def _type_of(head: Head, name: str, verb: str, words: Lexicons) -> str:
+    if head.word == "行动" or (head.word.endswith("行动") and head.type == "Programme"):
+        if re.search(r"[0-9一二三四五六七八九十两*×X]+年行动$|[一二三四五六七八九十百]+大行动$", name):
+            return "Programme"
+        if verb in {"开展", "组织开展", "举办", "参加"}:
+            return "Campaign"
+        return (
+            "Programme"
+            if verb in {"实施", "推进", "启动", "谋划", "组织实施", "深入推进", "扎实推进"}
+            else "Campaign"
+        )
+    return head.type
+
+
+def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
+    """Names in 《》, typed by their head; a head word after 》 makes an outer name too."""
+    found = []
+    for match in TITLED.finditer(text, start, end):
+        inner_start, inner_end = match.span(1)
+        raw = text[inner_start:inner_end]
+        trial = TRIAL.search(raw)
+        if trial:
+            inner_end -= len(trial.group(0))
+        name = _clean(text[inner_start:inner_end])
+        if not name:
+            continue
+        head = words.head_of(name)
+        if head is not None and head.type in {"Policy", "Document"}:
+            kind, head_word = head.type, head.word
+        elif head is not None and head.type == "Programme" and not head.weak:
+            kind, head_word = "Policy", head.word
+        else:
+            kind, head_word = "Document", ""
+        verb = _verb_before(text, match.start(), start, words)
+        found.append(Candidate(inner_start, inner_end, name, kind, sentence, True, verb, head_word))
+        outer = _head_after(text, match.end(), end, words)
+        if outer:
+            outer_end, outer_head = outer
+            outer_name = _clean(text[match.start() : outer_end])
+            found.append(
+                Candidate(
+                    match.start(),
+                    outer_end,
+                    outer_name,
+                    outer_head.type,
+                    sentence,
+                    True,
+                    verb,
+                    outer_head.word,
+                )
+            )
+    return found
+
+
+def _verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
+    """The nearest verb in the few characters before ``position`` in the same clause."""
+    window = text[max(floor, position - 12) : position]
+    window = re.split(r"[，,。；;：:]", window)[-1]
+    best = ""
+    best_at = -1
+    for verb in words.verbs:
+        at = window.rfind(verb)
+        if at >= 0 and (at + len(verb) > best_at or (at + len(verb) == best_at and len(verb) > len(best))):
+            best, best_at = verb, at + len(verb)
+    return best
+
+
+def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[int, Head] | None:
+    """A head word that continues a marked name after its closing mark (“双一流”建设攻坚)."""
+    tail = text[position : min(limit, position + 16)]
+    stop = re.search(r"[，,。；;：:、（）()《》“”‘’\s等和与及的]", tail)
+    if stop:
+        tail = tail[: stop.start()]
+    best: tuple[int, Head] | None = None
+    for cut in range(len(tail), 0, -1):
+        head = words.head_of(tail[:cut])
+        if head is not None:
+            if any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1):
+                return None
+            best = (position + cut, head)
+            break
+    return best
+
+
+def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
+    """Quoted names with their head word, inside the quotes or right after them."""
+    found = []
+    for match in QUOTED.finditer(text, start, end):
+        group = 1 if match.group(1) is not None else 2
+        inner = match.group(group)
+        verb = _verb_before(text, match.start(), start, words)
+        after = _head_after(text, match.end(), end, words)
+        if after:
+            surface_end, head = after
+            name = _clean(text[match.start() : surface_end])
+            span = (match.start(), surface_end)
+        else:
+            head = words.head_of(_clean(inner))
+            if head is None:
+                continue
+            name = _clean(inner)
+            span = match.span(group)
+        if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
+            continue
+        kind = _type_of(head, name, verb, words)
+        found.append(Candidate(span[0], span[1], name, kind, sentence, True, verb, head.word))
+    return found
+
+
+def _marked_spans(candidates: list[Candidate], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in TITLED.finditer(text, start, end)]
+    spans += [(m.start(), m.end()) for m in QUOTED.finditer(text, start, end)]
+    spans += [(c.start, c.end) for c in candidates]
+    return spans
+
+
+def headed_mentions(
+    text: str,
+    start: int,
+    tokens: list[tuple[str, int, int]],
+    sentence: int,
+    words: Lexicons,
+    marked: list[tuple[int, int]],
+) -> list[Candidate]:
+    """Unquoted names: maximal runs of name words that end in a head word."""
+    found: list[Candidate] = []
+    inside_marks = [False] * len(tokens)
+    for index, (_, token_start, token_end) in enumerate(tokens):
+        absolute = start + token_start, start + token_end
+        inside_marks[index] = any(s <= absolute[0] and absolute[1] <= e for s, e in marked)
+    index = 0
+    while index < len(tokens):
+        if inside_marks[index] or _is_boundary(tokens[index][0], words):
+            index += 1
+            continue
+        run_start = index
+        while index < len(tokens) and not inside_marks[index] and not _is_boundary(tokens[index][0], words):
+            index += 1
+        found.extend(_names_in_run(text, start, tokens, run_start, index, sentence, words))
+    return found
+
+
+def _names_in_run(
+    text: str,
+    start: int,
+    tokens: list[tuple[str, int, int]],
+    first: int,
+    stop: int,
+    sentence: int,
+    words: Lexicons,
+) -> list[Candidate]:
+    """The names in one run of words: up to its last head, split where bodies are joined."""
+    found = []
+    last = stop - 1
+    while last >= first:
+        run_text = "".join(token[0] for token in tokens[first : last + 1])
+        head = words.head_of(run_text)
+        if head is not None:
+            break
+        last -= 1
+    if last < first:
+        return []
+    name_start = start + tokens[first][1]
+    name_end = start + tokens[last][2]
+    # A run too long to be a name: keep its tail from the last mask or place marker.
+    while name_end - name_start > MAX_NAME and first < last:
+        first += 1
+        name_start = start + tokens[first][1]
+    name = text[name_start:name_end]
+    head = words.head_of(name)
+    assert head is not None
+    verb = _governing_verb(tokens, first, words)
+    pieces = _split_joined_bodies(name) if head.type == "Bureau" else [(0, len(name))]
+    for piece_start, piece_end in pieces:
+        piece = name[piece_start:piece_end]
+        piece_head = words.head_of(piece)
+        if piece_head is None or not _acceptable(piece, piece_head, verb, words):
+            continue
+        found.append(
+            Candidate(
+                name_start + piece_start,
+                name_start + piece_end,
+                piece,
+                _type_of(piece_head, piece, verb, words),
+                sentence,
+                False,
+                verb,
+                piece_head.word,
+            )
+        )
+    return found
+
+
+def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
+    """市委市政府 → 市委, 市政府: bodies written back to back without a mark."""
+    cuts = [0]
+    for match in LEVEL_BODY.finditer(name):
+        if match.start() > 0 and LEVEL_BODY.fullmatch(name[cuts[-1] : match.start()]):
+            cuts.append(match.start())
+    cuts.append(len(name))
+    return list(itertools.pairwise(cuts))
+
+
+def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
+    if words.excluded(name):
+        return False
+    modifier = name[: len(name) - len(head.word)]
+    if not modifier:
+        return bool(BARE_BODY.match(name))
+    if NUMERAL.match(modifier) and head.type != "Programme":
+        return False
+    if len(re.sub(r"[^\u4e00-\u9fff*×X]", "", modifier)) < SHORT_GENERIC.get(head.word, 1):
+        return False
+    if head.weak:
+        return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}
+    return True
+
+
+def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
+    """Written personal names right after a post (部长王斌, 局长李湖)."""
+    found = []
+    titles = "|".join(re.escape(title) for title in words.titles)
+    for match in re.finditer(rf"(?:{titles})([\u4e00-\u9fff]{{2,4}})", text[start:end]):
+        tail = match.group(1)
+        name = _person_name(tail, words)
+        if name:
+            name_start = start + match.start(1)
+            found.append(
+                Candidate(name_start, name_start + len(name), name, "Person", sentence, False, "", "")
+            )
+    return found
+
+
+PERSON_END = re.compile(
+    r"^(?:同志|在|就|对|主持|出席|带队|实地|调研|讲授|作|为|表示|指出|强调|发表|率|等|，|、|。)"
+)
+
+
+def _person_name(tail: str, words: Lexicons) -> str:
+    for length in (3, 2):
+        candidate = tail[:length]
+        if len(candidate) < length:
+            continue
+        surname_ok = candidate[0] in words.surnames or candidate[:2] in words.surnames
+        rest = tail[length:]
+        if surname_ok and (not rest or PERSON_END.match(rest)):
+            if any(mark in candidate for mark in "的了和与及是"):
+                return ""
+            return candidate
+    return ""
+
+
+def own_bureau_mentions(
+    text: str, start: int, end: int, sentence: int, words: Lexicons, bureau_pattern: re.Pattern[str]
+) -> list[Candidate]:
+    """The report's own bureau under its other names (局党组, 我局, **市教育局)."""
+    found = []
+    segment = text[start:end]
+    taken: list[tuple[int, int]] = []
+    for match in bureau_pattern.finditer(segment):
+        span = (start + match.start(), start + match.end())
+        taken.append(span)
+        found.append(Candidate(*span, _clean(match.group(0)), "Bureau", sentence, False, "", "own"))
+    for alias in words.own_bureau:
+        for match in re.finditer(re.escape(alias), segment):
+            span = (start + match.start(), start + match.end())
+            if any(s <= span[0] and span[1] <= e for s, e in taken):
+                continue
+            # 党组 alone is the own Party group only where no other body precedes it.
+            if alias == "党组" and match.start() > 0 and segment[match.start() - 1] not in "，,。、；局":
+                continue
+            taken.append(span)
+            found.append(Candidate(*span, alias, "Bureau", sentence, False, "", "own"))
+    return found
+
+
+def mask_free(name: str) -> str:
+    return MASK.sub("", name)

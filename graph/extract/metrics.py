@@ -1,0 +1,209 @@
+"""Metrics: every number or masked number followed by a measure word, with its indicator.
+
+The indicator is the counted noun phrase next to the number: after it when the
+number opens the phrase (建设×个市域产教联合体), before it when the number closes it
+(新增普惠学位****个). Dates, durations, ordinals, numbers inside names and 一 used as
+an article are not metrics.
+
+>>> parse_number("*.**", "亿元")
+(None, True)
+>>> parse_number("12", "个")
+(12.0, False)
+>>> parse_number("两", "个")
+(2.0, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from edukg.graph.extract.lexicons import Lexicons
+
+from edukg.text import MASK
+
+DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+MASKED = r"[*×＊Xx]+(?:[.．][*×＊Xx0-9]+)?"
+HANZI = r"[一二三四五六七八九十百千两]+"
+NUMBER = rf"(?:{DIGITS}|{MASKED}|{HANZI})"
+ORDINAL_BEFORE = ("第", "首", "前", "每")
+AFTER_NOT_UNIT = re.compile(r"^(?:钟|年|月|日|号|时|届|期|大|级|线|化|国|万亿)")
+QUALIFIERS = ("超过", "达到", "超", "约", "近", "达", "共", "逾", "计", "有", "为", "其中", "总计", "合计")
+COMPARISON = re.compile(r"^(?:比|较|高于|低于|同比|环比|增长|增加|提高|下降|减少)")
+CLAUSE_END = re.compile(r"[，,。；;：:、（）()“”《》\n]")
+HANZI_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+HANZI_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+MAGNITUDE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+@dataclass(frozen=True, slots=True)
+class MetricMention:
+    start: int  # span of the value as written
+    end: int
+    value: str
+    unit: str
+    numeric: float | None
+    masked: bool
+    indicator: str
+    indicator_span: tuple[int, int]
+    comparison: str | None
+    sentence: int
+
+
+@cache
+def _pattern(units: tuple[str, ...]) -> re.Pattern[str]:
+    unit = "|".join(re.escape(word) for word in units)
+    return re.compile(
+        rf"(?P<number>{NUMBER}(?:[－\-—~～至到]{NUMBER})?)(?P<magnitude>[余多]?[万亿千百]?[余多]?)(?P<unit>{unit})"
+    )
+
+
+def _hanzi_number(text: str) -> float | None:
+    total, current = 0, 0
+    for char in text:
+        if char in HANZI_VALUES:
+            current = HANZI_VALUES[char]
+        elif char in HANZI_UNITS:
+            total += (current or 1) * HANZI_UNITS[char]
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def parse_number(number: str, magnitude: str = "") -> tuple[float | None, bool]:
+    """The number a value states, and whether it is masked."""
+    if MASK.search(number):
+        return None, True
+    if re.search(r"[－\-—~～至到]", number):
+        return None, False
+    scale = 1.0
+    for char in magnitude:
+        scale *= MAGNITUDE.get(char, 1.0)
+    plain = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", plain):
+        return float(plain) * scale, False
+    value = _hanzi_number(number)
+    return (value * scale if value is not None else None), False
+
+
+def find_metrics(
+    text: str,
+    start: int,
+    end: int,
+    sentence: int,
+    tokens: list[tuple[str, int, int]],
+    words: Lexicons,
+    name_spans: list[tuple[int, int]],
+) -> list[MetricMention]:
+    """The metrics of one sentence (``text[start:end]``)."""
+    found: list[MetricMention] = []
+    for match in _pattern(words.measure_words).finditer(text, start, end):
+        number, magnitude, unit = match.group("number", "magnitude", "unit")
+        value_start, value_end = match.span()
+        before = text[max(start, value_start - 1) : value_start]
+        after = text[value_end : value_end + 2]
+        if before and (before in ORDINAL_BEFORE or re.match(r"[0-9A-Za-z.]", before)):
+            continue
+        if number == "一" or (re.fullmatch(HANZI, number) and unit == "分"):
+            continue
+        if re.match(r"[A-Za-z]", after) or (
+            AFTER_NOT_UNIT.match(after) and unit in {"个", "项"} and after[0] in "大级化"
+        ):
+            continue
+        if any(s <= value_start and value_end <= e for s, e in name_spans):
+            continue
+        numeric, masked = parse_number(number, magnitude.strip("余多"))
+        indicator_span = _indicator(text, start, end, value_start, value_end, words)
+        indicator = _strip_quotes(text[indicator_span[0] : indicator_span[1]])
+        if not indicator and found and found[-1].end <= value_start:
+            indicator, indicator_span = found[-1].indicator, found[-1].indicator_span
+        if not indicator:
+            continue
+        comparison = indicator if COMPARISON.match(indicator) else None
+        found.append(
+            MetricMention(
+                value_start,
+                value_end,
+                text[value_start:value_end],
+                unit,
+                numeric,
+                masked,
+                indicator,
+                indicator_span,
+                comparison,
+                sentence,
+            )
+        )
+    return found
+
+
+def _strip_quotes(text: str) -> str:
+    return re.sub(r"[“”‘’\"《》]", "", text)
+
+
+def _indicator(
+    text: str, start: int, end: int, value_start: int, value_end: int, words: Lexicons
+) -> tuple[int, int]:
+    after = _phrase_after(text, value_end, end, words)
+    if after[1] > after[0]:
+        return after
+    return _phrase_before(text, start, value_start, words)
+
+
+def _phrase_after(text: str, position: int, end: int, words: Lexicons) -> tuple[int, int]:
+    tail = text[position:end]
+    stop = CLAUSE_END.search(tail)
+    clause = tail[: stop.start()] if stop else tail
+    # N个方面的X: the counted thing is X.
+    aspect = re.match(r"方面的(.+)", clause)
+    if aspect:
+        return _trim_after(text, position + aspect.start(1), position + len(clause), words)
+    return _trim_after(text, position, position + len(clause), words)
+
+
+def _trim_after(text: str, start: int, end: int, words: Lexicons) -> tuple[int, int]:
+    clause = text[start:end]
+    cut = len(clause)
+    for word in (*words.verbs, "的", "等", "和", "与", "及", "在", "中", "以上", "以下", "左右"):
+        at = clause.find(word)
+        if 0 <= at < cut:
+            cut = at
+    while cut > 0 and clause[cut - 1] in " \u3000":
+        cut -= 1
+    return start, start + cut
+
+
+def _phrase_before(text: str, start: int, position: int, words: Lexicons) -> tuple[int, int]:
+    head = text[start:position]
+    stops = list(CLAUSE_END.finditer(head))
+    begin = stops[-1].end() if stops else 0
+    clause = head[begin:]
+    # The indicator starts after the last action verb (确定, 遴选 …) but keeps counting
+    # verbs such as 新增, 覆盖, 转化 that are part of what is counted.
+    for verb in sorted(words.verbs, key=len, reverse=True):
+        if words.verbs[verb] in {"follow", "attend"}:
+            continue
+        at = clause.rfind(verb)
+        if at >= 0 and at + len(verb) < len(clause):
+            begin_verb = at + len(verb)
+            clause_rest = clause[begin_verb:]
+            begin += begin_verb
+            clause = clause_rest
+    for word in sorted(words.stopwords, key=len, reverse=True):
+        if clause.startswith(word) and len(clause) > len(word) and word not in {"全市", "全省"}:
+            begin += len(word)
+            clause = clause[len(word) :]
+    changed = True
+    while changed:
+        changed = False
+        for qualifier in QUALIFIERS:
+            if clause.endswith(qualifier):
+                clause = clause[: -len(qualifier)]
+                changed = True
+            if clause.startswith(qualifier) and len(clause) > len(qualifier):
+                clause = clause[len(qualifier) :]
+                begin += len(qualifier)
+                changed = True
+    return start + begin, start + begin + len(clause)

@@ -1,0 +1,223 @@
+"""Relations between the entities of one report, by the annotation guide's defaults.
+
+- RESPONSIBLE_FOR: programmes and campaigns from the actor of their sentence (the
+  report's own bureau unless the sentence names another as its subject); policies and
+  documents only from whoever makes them; institutions only from whoever founds them.
+- PART_OF: a body whose name begins with another body's name; a sub-body (领导小组,
+  工作专班) of the body that sets it up; items enumerated before 等 + a named parent;
+  a name that is another initiative's name plus a head word (主题教育专项整治); a
+  person and each body the text gives them a post in.
+- MEASURED_BY: a metric and the initiative its sentence states it for, else the actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from edukg.graph.extract.lexicons import Lexicons
+from edukg.graph.extract.mentions import Candidate
+
+from edukg.text import normalise
+
+INITIATIVES = {"Programme", "Campaign"}
+SUB_BODY = re.compile(r"(?:领导小组|工作专班|专班|理论学习中心组|中心组|工作组)$")
+FOUNDED_BODY = re.compile(r"(?:指导组|督导组)$")
+HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
+SUBJECT_FILLER = re.compile(
+    r"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[X×*0-9０-９一二三四五六七八九十]+月[X×*0-9０-９一二三四五六七八九十]+日|"
+    r"书记|副书记|常委|部长|局长|厅长|主任|组长|副组长|委员|校长|院长|处长|党委|党组|班子成员)*$"
+)
+PARENT_AFTER_ENUMERATION = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    type: str
+    source: str  # entity key
+    target: str
+    sentence: int
+
+
+def subject_actors(
+    sentence_text: str, sentence_start: int, mentions: list[tuple[Candidate, str]], before: int
+) -> list[str]:
+    """Keys of the bodies and persons that are the subject of the clause before ``before``."""
+    clause_start = sentence_start
+    for match in re.finditer(r"[，,；;：:]", sentence_text[: before - sentence_start]):
+        clause_start = sentence_start + match.end()
+    actors: list[str] = []
+    for floor in (clause_start, sentence_start):
+        cursor = floor
+        found: list[str] = []
+        for candidate, key in sorted(mentions, key=lambda item: item[0].start):
+            if candidate.start < floor or candidate.end > before:
+                continue
+            if candidate.type not in {"Bureau", "Person"}:
+                break
+            gap = sentence_text[cursor - sentence_start : candidate.start - sentence_start]
+            if not SUBJECT_FILLER.match(gap):
+                break
+            found.append(key)
+            cursor = candidate.end
+        if found:
+            actors = found
+            break
+    return list(dict.fromkeys(actors))
+
+
+def responsibilities(
+    sentences: dict[int, list[tuple[Candidate, str]]],
+    sentence_texts: dict[int, tuple[int, str]],
+    types: dict[str, str],
+    names: dict[str, str],
+    own: str,
+    words: Lexicons,
+) -> list[Fact]:
+    facts: list[Fact] = []
+    for index, mentions in sentences.items():
+        start, text = sentence_texts[index]
+        for candidate, key in mentions:
+            kind = types[key]
+            role = words.verbs.get(candidate.verb, "")
+            if kind in INITIATIVES:
+                if role == "attend" or HIGHER_LEVEL.match(names[key]):
+                    continue
+            elif kind in {"Policy", "Document"}:
+                if role != "make":
+                    continue
+            elif kind == "Institution":
+                if role != "found" and candidate.verb not in {"建设", "打造", "创建"}:
+                    continue
+            else:
+                continue
+            actors = subject_actors(text, start, mentions, candidate.start) or [own]
+            facts.extend(Fact("RESPONSIBLE_FOR", actor, key, index) for actor in actors if actor != key)
+    return facts
+
+
+def body_parts(
+    names: dict[str, list[str]], types: dict[str, str], own: str, first_sentence: dict[str, int]
+) -> list[Fact]:
+    """Bodies whose name begins with another body's name, and unprefixed sub-bodies."""
+    bodies = {key: forms for key, forms in names.items() if types[key] == "Bureau"}
+    facts = []
+    for key, forms in bodies.items():
+        if key == own:
+            continue
+        best, best_length = "", 0
+        for other, other_forms in bodies.items():
+            if other == key:
+                continue
+            for form in forms:
+                for prefix in other_forms:
+                    if len(prefix) > best_length and form.startswith(prefix) and len(form) > len(prefix):
+                        best, best_length = other, len(prefix)
+        if best:
+            facts.append(Fact("PART_OF", key, best, first_sentence[key]))
+        elif SUB_BODY.search(forms[0]) and not re.match(r"^[省市区县州]", forms[0]):
+            facts.append(Fact("PART_OF", key, own, first_sentence[key]))
+    return facts
+
+
+def enumerated_parts(
+    sentences: dict[int, list[tuple[Candidate, str]]],
+    sentence_texts: dict[int, tuple[int, str]],
+    types: dict[str, str],
+) -> list[Fact]:
+    """A、B、C等…Parent: each listed item is PART_OF the named parent after 等."""
+    facts = []
+    for index, mentions in sentences.items():
+        start, text = sentence_texts[index]
+        ordered = sorted(mentions, key=lambda item: item[0].start)
+        for position, (candidate, key) in enumerate(ordered):
+            tail = text[candidate.end - start :]
+            marker = re.match(r"[”》’]*等", tail)
+            if not marker:
+                continue
+            parent = next(
+                (
+                    (c, k)
+                    for c, k in ordered[position + 1 :]
+                    if c.start - candidate.end <= PARENT_AFTER_ENUMERATION
+                    and types[k] in {"Programme", "Campaign", "Document"}
+                ),
+                None,
+            )
+            if parent is None:
+                continue
+            items = [key]
+            cursor = candidate.start
+            for previous, previous_key in reversed(ordered[:position]):
+                gap = text[previous.end - start : cursor - start]
+                if not re.fullmatch(r"[、，,和及与“”《》‘’\s]*", gap):
+                    break
+                items.append(previous_key)
+                cursor = previous.start
+            facts.extend(
+                Fact("PART_OF", item, parent[1], index)
+                for item in items
+                if item != parent[1] and types[item] != "Bureau"
+            )
+    return facts
+
+
+def prefix_parts(
+    names: dict[str, str], types: dict[str, str], words: Lexicons, first: dict[str, int]
+) -> list[Fact]:
+    """An initiative named as another one plus a head word is part of it (X专项整治 → X)."""
+    facts = []
+    by_name = {normalise(name): key for key, name in names.items() if types[key] in INITIATIVES}
+    for key, name in names.items():
+        if types[key] not in INITIATIVES:
+            continue
+        plain = normalise(name)
+        for parent_name, parent in by_name.items():
+            if parent != key and plain.startswith(parent_name):
+                rest = plain[len(parent_name) :]
+                if rest in words.heads and words.heads[rest].type in INITIATIVES:
+                    facts.append(Fact("PART_OF", key, parent, first[key]))
+    return facts
+
+
+def person_posts(
+    persons: Iterable[tuple[Candidate, str]],
+    sentence_texts: dict[int, tuple[int, str]],
+    body_keys: list[tuple[Candidate, str]],
+    own: str,
+    words: Lexicons,
+) -> list[Fact]:
+    """部长王斌: a person is PART_OF each body named in the posts written before the name."""
+    facts = []
+    titles = "|".join(re.escape(title) for title in words.titles)
+    for person, key in persons:
+        start, text = sentence_texts[person.sentence]
+        before = text[: person.start - start]
+        chain = re.search(rf"((?:[^，,。；;：:]*?(?:{titles})[、]?)+)$", before)
+        if not chain:
+            continue
+        chain_start = start + chain.start()
+        bodies = [
+            body_key
+            for body, body_key in body_keys
+            if body.sentence == person.sentence and chain_start <= body.start and body.end <= person.start
+        ]
+        if not bodies and re.search(r"(?:^|[、，,])局(?:长|党组书记|党委书记)", before[chain.start() :]):
+            bodies = [own]
+        facts.extend(Fact("PART_OF", key, body, person.sentence) for body in dict.fromkeys(bodies))
+    return facts
+
+
+def measured_by(
+    metric_sentence: int,
+    metric_start: int,
+    mentions: list[tuple[Candidate, str]],
+    types: dict[str, str],
+    actors: list[str],
+) -> list[str]:
+    """The entities a metric is stated for: the nearest initiative before it in the sentence."""
+    for candidate, key in sorted(mentions, key=lambda item: -item[0].start):
+        if candidate.end <= metric_start and types[key] in {"Programme", "Campaign", "Institution"}:
+            return [key]
+    return actors
