@@ -1,0 +1,18 @@
+// title: Responsibilities of a bureau
+// question_zh: 某教育局负责哪些工程项目、专项活动和政策？
+// question_en: Which programmes, campaigns and policies is a given bureau responsible for?
+// param bureau: 市教育局  (the bureau's name, or part of it)
+// columns: bureau, jurisdiction, type, initiative, status, reports
+MATCH (b:Bureau)-[responsible:RESPONSIBLE_FOR]->(initiative)
+WHERE b.name CONTAINS $bureau
+  AND (initiative:Programme OR initiative:Campaign OR initiative:Policy)
+OPTIONAL MATCH (report:Report)
+WHERE report.id IN responsible.reports
+WITH b, responsible, initiative, collect(report.source) AS sources
+RETURN b.name AS bureau,
+       b.jurisdiction AS jurisdiction,
+       labels(initiative)[0] AS type,
+       initiative.name AS initiative,
+       responsible.status AS status,
+       sources AS reports
+ORDER BY bureau, jurisdiction, type, initiative

@@ -1,0 +1,265 @@
+"""The Cypher query catalogue: ``queries/<name>.cypher`` files, loaded by name.
+
+Each file starts with a header of ``//`` lines, then the query::
+
+    // title: Responsibilities of a bureau
+    // question_zh: 某教育局负责哪些工程项目、专项活动和政策？
+    // question_en: Which programmes, campaigns and policies is a given bureau responsible for?
+    // param bureau: 市教育局  (the bureau's name, or part of it)
+    // columns: bureau, type, initiative, status, reports
+
+A parameter's default is read as JSON when it parses (``10`` is a number, ``"10"``
+a string), else it is the text as written; values given on the command line take the
+type of the default. ``<name>.<dialect>.cypher`` (dialect ``neo4j``) replaces the
+query on that engine, with the same header; every other engine runs ``<name>.cypher``.
+
+Regenerate ``queries/README.md`` after editing a header with
+``python -m edukg.queries.catalogue``.
+
+>>> query = load("bureau_responsibilities")
+>>> query.bind({"bureau": "区教育局"})
+{'bureau': '区教育局'}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from edukg.errors import EdukgError
+
+SUFFIX = ".cypher"
+DIALECTS = ("neo4j",)
+HEADER_KEYS = ("title", "question_zh", "question_en", "columns")
+
+ParameterValue = str | int | float | bool
+
+_KINDS = {bool: "true or false", int: "an integer", float: "a number"}
+_PARAM = re.compile(r"param (?P<name>[A-Za-z_]\w*):\s*(?P<default>.*?)\s{2,}\((?P<description>.+)\)")
+
+
+class UnknownQueryError(EdukgError):
+    """A query name that the catalogue does not hold."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"no query named {name!r}; run `edukg query list` to see them: {', '.join(known)}")
+
+
+class QueryFileError(EdukgError):
+    """A query file whose header is incomplete or malformed."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"queries/{name}{SUFFIX}: {reason}")
+
+
+class QueryParameterError(EdukgError):
+    """A parameter value that the query does not declare or cannot take."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    default: ParameterValue
+    description: str
+
+    def convert(self, value: str) -> ParameterValue:
+        """``value`` (as typed on a command line) as the type of the default."""
+        try:
+            if isinstance(self.default, bool):
+                return {"true": True, "false": False}[value.strip().lower()]
+            if isinstance(self.default, int):
+                return int(value)
+            if isinstance(self.default, float):
+                return float(value)
+        except (KeyError, ValueError):
+            kind = _KINDS[type(self.default)]
+            raise QueryParameterError(f"parameter {self.name!r} takes {kind}, not {value!r}") from None
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One catalogue entry: its header and its Cypher, per dialect."""
+
+    name: str
+    title: str
+    question_zh: str
+    question_en: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    text: str
+    dialects: Mapping[str, str]
+
+    def cypher(self, dialect: str | None = None) -> str:
+        """The file to send: the dialect's own file if there is one, else the common one."""
+        return self.dialects.get(dialect or "", self.text)
+
+    def defaults(self) -> dict[str, ParameterValue]:
+        return {parameter.name: parameter.default for parameter in self.parameters}
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, ParameterValue]:
+        """The defaults, overridden by ``values`` converted to each default's type."""
+        declared = {parameter.name: parameter for parameter in self.parameters}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            valid = ", ".join(declared) or "none"
+            raise QueryParameterError(
+                f"query {self.name!r} has no parameter {', '.join(unknown)}; its parameters: {valid}"
+            )
+        bound = self.defaults()
+        for key, value in values.items():
+            bound[key] = declared[key].convert(value)
+        return bound
+
+
+def parse(name: str, text: str) -> Query:
+    """A Query from the text of ``queries/<name>.cypher``."""
+    fields: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        entry = line[2:].strip()
+        if entry.startswith("param "):
+            match = _PARAM.fullmatch(entry)
+            if match is None:
+                raise QueryFileError(name, f"expected `// param NAME: DEFAULT  (DESCRIPTION)`, got {line!r}")
+            parameters.append(
+                Parameter(match["name"], _default(match["default"]), match["description"].strip())
+            )
+            continue
+        key, colon, value = entry.partition(":")
+        if not colon or key not in HEADER_KEYS:
+            raise QueryFileError(name, f"unknown header line {line!r}; keys: param, {', '.join(HEADER_KEYS)}")
+        if key in fields:
+            raise QueryFileError(name, f"header key {key!r} given twice")
+        fields[key] = value.strip()
+    missing = [key for key in HEADER_KEYS if not fields.get(key)]
+    if missing:
+        raise QueryFileError(name, f"header lacks {', '.join(missing)}")
+    return Query(
+        name=name,
+        title=fields["title"],
+        question_zh=fields["question_zh"],
+        question_en=fields["question_en"],
+        parameters=tuple(parameters),
+        columns=tuple(column.strip() for column in fields["columns"].split(",")),
+        text=text,
+        dialects={},
+    )
+
+
+def _default(written: str) -> ParameterValue:
+    try:
+        value = json.loads(written)
+    except json.JSONDecodeError:
+        return written
+    if not isinstance(value, str | int | float | bool):
+        return written
+    return value
+
+
+@cache
+def catalogue() -> tuple[Query, ...]:
+    """Every query of the catalogue, sorted by name."""
+    files = {
+        entry.name[: -len(SUFFIX)]: entry.read_text(encoding="utf-8")
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.endswith(SUFFIX)
+    }
+    queries = []
+    for name in sorted(files):
+        base, _, dialect = name.rpartition(".")
+        if base and dialect in DIALECTS:
+            continue
+        query = parse(name, files[name])
+        dialects = {
+            dialect: files[f"{name}.{dialect}"] for dialect in DIALECTS if f"{name}.{dialect}" in files
+        }
+        queries.append(_with_dialects(query, dialects))
+    orphans = sorted(name for name in files if "." in name and name.rpartition(".")[0] not in files)
+    if orphans:
+        raise QueryFileError(orphans[0], "dialect file without a common query file of the same name")
+    return tuple(queries)
+
+
+def _with_dialects(query: Query, dialects: dict[str, str]) -> Query:
+    for dialect, text in dialects.items():
+        if _header(text) != _header(query.text):
+            raise QueryFileError(f"{query.name}.{dialect}", "its header differs from the common file's")
+    return replace(query, dialects=dialects)
+
+
+def _header(text: str) -> list[str]:
+    lines = text.splitlines()
+    return lines[: next((i for i, line in enumerate(lines) if not line.startswith("//")), len(lines))]
+
+
+def names() -> list[str]:
+    return [query.name for query in catalogue()]
+
+
+def load(name: str) -> Query:
+    """The query called ``name``, or UnknownQueryError listing the known ones."""
+    for query in catalogue():
+        if query.name == name:
+            return query
+    raise UnknownQueryError(name, names())
+
+
+def to_readme(queries: tuple[Query, ...]) -> str:
+    """The catalogue as Markdown: an index table, then each query's questions, parameters, columns."""
+    lines = [
+        "# The Cypher query catalogue",
+        "",
+        "<!-- Generated from the query headers by `python -m edukg.queries.catalogue`; do not edit. -->",
+        "",
+        "The questions an education-policy analyst asks of the reports' graph. Each query runs on",
+        "the embedded FalkorDB store and is valid Neo4j 5 Cypher, so it can be pasted into Neo4j",
+        "Browser (with `:param` for its parameters) or run by name:",
+        "",
+        "```sh",
+        "edukg query list",
+        "edukg query show bureau_responsibilities",
+        "edukg query run bureau_responsibilities --param bureau=区教育局 --format csv",
+        "```",
+        "",
+        "| query | question | 问题 |",
+        "|---|---|---|",
+    ]
+    lines += [f"| [`{q.name}`](#{q.name}) | {q.question_en} | {q.question_zh} |" for q in queries]
+    for query in queries:
+        lines += ["", f"## {query.name}", "", f"**{query.title}**", "", f"- {query.question_zh}"]
+        lines += [f"- {query.question_en}", ""]
+        files = [f"[`{query.name}{SUFFIX}`]({query.name}{SUFFIX})"]
+        files += [
+            f"[`{query.name}.{dialect}{SUFFIX}`]({query.name}.{dialect}{SUFFIX}) on {dialect}"
+            for dialect in query.dialects
+        ]
+        lines.append(f"File: {', '.join(files)}.")
+        lines.append("")
+        if query.parameters:
+            lines += ["| parameter | default | meaning |", "|---|---|---|"]
+            lines += [
+                f"| `${p.name}` | `{json.dumps(p.default, ensure_ascii=False)}` | {p.description} |"
+                for p in query.parameters
+            ]
+        else:
+            lines.append("No parameters.")
+        lines += ["", f"Columns: {', '.join(f'`{column}`' for column in query.columns)}."]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme() -> None:
+    """Rewrite ``queries/README.md`` from the headers."""
+    readme = resources.files(__package__).joinpath("README.md")
+    with resources.as_file(readme) as path:
+        path.write_text(to_readme(catalogue()), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_readme()

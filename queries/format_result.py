@@ -1,0 +1,84 @@
+"""A query's result as a text table, CSV or JSON.
+
+>>> result = Result(("name", "reports"), [("市教育局", ["report:1", "report:2"])])
+>>> print(to_table(result))
+name      reports
+--------  ------------------
+市教育局  report:1; report:2
+(1 row)
+>>> to_json(result)
+'[{"name": "市教育局", "reports": ["report:1", "report:2"]}]'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMATS = ("table", "csv", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The columns a query returned and its rows, in order; values are scalars or lists."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def to_table(result: Result) -> str:
+    """Aligned columns for a terminal (CJK characters count two cells), then the row count."""
+    cells = [list(result.columns)] + [[_cell(value) for value in row] for row in result.rows]
+    widths = [max(_width(line[column]) for line in cells) for column in range(len(result.columns))]
+    lines = [_line(cells[0], widths), _line(["-" * width for width in widths], widths)]
+    lines += [_line(line, widths) for line in cells[1:]]
+    count = len(result.rows)
+    lines.append(f"({count} row{'' if count == 1 else 's'})")
+    return "\n".join(lines)
+
+
+def to_csv(result: Result) -> str:
+    """RFC 4180 CSV with a header row; lists are joined with ``; ``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([_cell(value) for value in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def to_json(result: Result) -> str:
+    """A JSON array of one object per row, keys in column order."""
+    return json.dumps(result.records(), ensure_ascii=False)
+
+
+def render(result: Result, format: str) -> str:
+    """``result`` in one of FORMATS."""
+    return {"table": to_table, "csv": to_csv, "json": to_json}[format](result)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    padded = [cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths, strict=True)]
+    return "  ".join(padded).rstrip()

@@ -1,0 +1,24 @@
+// title: Shortest path between two entities
+// question_zh: 两个实体之间最短的关联路径是什么？（不经过报告节点）
+// question_en: What is the shortest chain of relations between two entities (not passing through report nodes)?
+// param source: 区教育局  (the first entity's name or alias)
+// param target: 教育部  (the second entity's name or alias)
+// columns: source, source_type, target, target_type, hops, path
+MATCH (a), (b)
+WHERE (a.name = $source OR $source IN a.aliases)
+  AND (b.name = $target OR $target IN b.aliases)
+  AND a <> b
+  AND NOT a:Report AND NOT b:Report
+MATCH path = shortestPath((a)-[:RESPONSIBLE_FOR|PART_OF|MEASURED_BY|LOCATED_IN|ISSUED_BY|INSTANCE_OF*1..6]-(b))
+WITH a, b, path, nodes(path) AS hops, relationships(path) AS links
+RETURN a.name AS source,
+       labels(a)[0] AS source_type,
+       b.name AS target,
+       labels(b)[0] AS target_type,
+       length(path) AS hops,
+       reduce(text = a.name, k IN range(0, size(links) - 1) |
+         text + CASE WHEN startNode(links[k]) = hops[k]
+                     THEN ' -[' + type(links[k]) + ']-> '
+                     ELSE ' <-[' + type(links[k]) + ']- ' END + hops[k + 1].name) AS path
+ORDER BY hops, source, target
+LIMIT 10
