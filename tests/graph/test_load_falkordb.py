@@ -1,0 +1,320 @@
+"""The loader and the FalkorDB adapter against a real FalkorDB (the session's embedded server)."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from edukg.graph import embedded
+from edukg.graph.build import build_from_paths
+from edukg.graph.load_falkordb import FalkorStore
+from edukg.graph.load_store import (
+    Statement,
+    count_elements,
+    load_graph,
+    open_store,
+    remove_report,
+    to_properties,
+)
+
+from edukg.errors import StoreError
+
+
+def dump(store: FalkorStore) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
+    """Every node (by id, with its label) and relationship (by source, type, target) with its properties."""
+    nodes = {
+        row["id"]: {**row["props"], "_label": row["label"]}
+        for row in store.read(
+            Statement("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS props")
+        )
+    }
+    edges = {
+        (row["source"], row["type"], row["target"]): row["props"]
+        for row in store.read(
+            Statement(
+                "MATCH (a)-[e]->(b) RETURN a.id AS source, type(e) AS type, b.id AS target, properties(e) AS props"
+            )
+        )
+    }
+    return nodes, edges
+
+
+def support(store: FalkorStore) -> tuple[dict[str, list[str]], dict[tuple[str, str, str], list[str]]]:
+    """What supports each element: the ids and their sorted ``reports``."""
+    nodes, edges = dump(store)
+    return (
+        {node: sorted(props["reports"]) for node, props in nodes.items()},
+        {edge: sorted(props["reports"]) for edge, props in edges.items()},
+    )
+
+
+def test_load_counts_and_reload_is_idempotent(
+    falkordb_store: FalkorStore, sample_graph: nx.MultiDiGraph
+) -> None:
+    first = load_graph(sample_graph, falkordb_store)
+    expected = (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
+    assert (first.nodes_in_store, first.relationships_in_store) == expected
+    before = dump(falkordb_store)
+    second = load_graph(sample_graph, falkordb_store, batch_size=7)
+    assert (second.nodes_in_store, second.relationships_in_store) == expected
+    assert dump(falkordb_store) == before
+
+
+def test_load_creates_unique_constraints(falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph) -> None:
+    load_graph(store_graph, falkordb_store)
+    constraints = {(c["label"], tuple(c["properties"]), c["status"]) for c in falkordb_store.constraints()}
+    assert ("Bureau", ("id",), "OPERATIONAL") in constraints
+    with pytest.raises(StoreError):
+        falkordb_store.write(Statement("CREATE (:`Bureau` {id: 'bureau:1111111111111111'})"))
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        "bureau:2222222222222222",  # quotes, backslash, backticks, braces, $rows in name and aliases
+        "bureau:0000000000000000",  # national: two reports, two mentions
+        "metric:1111111111111111",  # float
+        "metric:2222222222222222",  # numeric None, masked
+        "metric:3333333333333333",  # integer-valued numeric
+        "report:bbbbbbbbbbbbbbbb",
+        "jurisdiction:2222222222222222",
+    ],
+)
+def test_node_properties_round_trip(
+    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph, node: str
+) -> None:
+    load_graph(store_graph, falkordb_store)
+    stored = dump(falkordb_store)[0][node]
+    properties, lists = to_properties(store_graph.nodes[node])
+    assert stored.pop("_label") == store_graph.nodes[node]["label"]
+    assert stored.pop("id") == node
+    assert sorted(stored.pop("reports")) == store_graph.nodes[node]["reports"]
+    expected = {name: value for name, value in {**properties, **lists}.items() if value is not None}
+    assert stored == expected
+
+
+def test_relationship_properties_round_trip(
+    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph
+) -> None:
+    load_graph(store_graph, falkordb_store)
+    edges = dump(falkordb_store)[1]
+    hostile = edges["bureau:2222222222222222", "MENTIONED_IN", "report:bbbbbbbbbbbbbbbb"]
+    assert hostile["evidence_text"] == [store_graph.nodes["bureau:2222222222222222"]["name"]]
+    assert hostile["status"] == "planned"
+    national = edges["bureau:0000000000000000", "RESPONSIBLE_FOR", "campaign:0000000000000000"]
+    assert national["evidence_report"] == ["report:aaaaaaaaaaaaaaaa", "report:bbbbbbbbbbbbbbbb"]
+    assert national["evidence_status"] == ["reported", "planned"]
+    # an edge without evidence is supported by the reports its two ends share
+    assert edges["report:aaaaaaaaaaaaaaaa", "ISSUED_BY", "bureau:1111111111111111"]["reports"] == [
+        "report:aaaaaaaaaaaaaaaa"
+    ]
+
+
+def test_non_finite_float_is_stored_as_missing(falkordb_store: FalkorStore) -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("metric:1", label="Metric", name="x", numeric=math.nan, masked=False, reports=["report:1"])
+    load_graph(graph, falkordb_store)
+    assert dump(falkordb_store)[0]["metric:1"].get("numeric") is None
+
+
+def test_incremental_loads_equal_one_load(
+    falkordb_server: Any, fresh_graph_name: str, sample_reports: list[Path], sample_graph: nx.MultiDiGraph
+) -> None:
+    """Loading reports in two graphs gives the store one load of all of them gives."""
+    first = build_from_paths(sample_reports[:2]).graph
+    rest = build_from_paths(sample_reports[2:]).graph
+    with (
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_a") as parts,
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_b") as whole,
+    ):
+        try:
+            load_graph(first, parts)
+            load_graph(rest, parts)
+            load_graph(sample_graph, whole)
+            assert support(parts) == support(whole)
+            mentions = {node: sorted(p.get("mentions_start", [])) for node, p in dump(parts)[0].items()}
+            assert mentions == {
+                node: sorted(p.get("mentions_start", [])) for node, p in dump(whole)[0].items()
+            }
+        finally:
+            parts.delete_graph()
+            whole.delete_graph()
+
+
+@pytest.mark.parametrize("by", ["id", "source"])
+def test_remove_report_keeps_what_others_support(
+    falkordb_server: Any,
+    fresh_graph_name: str,
+    sample_reports: list[Path],
+    sample_graph: nx.MultiDiGraph,
+    by: str,
+) -> None:
+    removed = sample_reports[1]
+    others = build_from_paths([path for path in sample_reports if path != removed]).graph
+    report_id = next(n for n, d in sample_graph.nodes(data=True) if d.get("source") == removed.name)
+    with (
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_all") as store,
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_rest") as expected,
+    ):
+        try:
+            load_graph(sample_graph, store)
+            summary = remove_report(store, report_id if by == "id" else removed.name)
+            assert summary.reports == (report_id,)
+            load_graph(others, expected)
+            assert support(store) == support(expected)
+            assert summary.nodes_deleted == sample_graph.number_of_nodes() - others.number_of_nodes()
+            assert count_elements(store) == (others.number_of_nodes(), others.number_of_edges())
+        finally:
+            store.delete_graph()
+            expected.delete_graph()
+
+
+def test_remove_unknown_report_is_a_clear_error(
+    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph
+) -> None:
+    load_graph(store_graph, falkordb_store)
+    with pytest.raises(StoreError, match=r"no report 'nope\.txt'"):
+        remove_report(falkordb_store, "nope.txt")
+
+
+def test_changed_report_replaces_its_facts(
+    falkordb_server: Any, fresh_graph_name: str, sample_reports: list[Path], tmp_path: Path
+) -> None:
+    """Same file name, new text: the old report's facts go, the new ones come, the others stay."""
+    changed = tmp_path / sample_reports[0].name
+    text = sample_reports[0].read_text(encoding="utf-8")
+    changed.write_text(text[: len(text) // 2], encoding="utf-8")
+    before = build_from_paths(sample_reports).graph
+    after = build_from_paths([changed, *sample_reports[1:]]).graph
+    old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
+    with (
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_x") as store,
+        open_store(falkordb_server.url, database=f"{fresh_graph_name}_y") as expected,
+    ):
+        try:
+            load_graph(before, store)
+            summary = load_graph(after, store)
+            assert summary.replaced_reports == (old_id,)
+            load_graph(after, expected)
+            assert support(store) == support(expected)
+            assert old_id not in dump(store)[0]
+        finally:
+            store.delete_graph()
+            expected.delete_graph()
+
+
+# ---------------------------------------------------------------- faults
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        f"falkordb://127.0.0.1:{closed_port()}",
+        "unix:///nonexistent/edukg/falkordb.sock",
+    ],
+)
+def test_unreachable_server_fails_clearly_within_10_s(uri: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot use FalkorDB"), open_store(uri):
+        pass
+    assert time.monotonic() - started < 10
+
+
+RIGHT_PASSWORD = "right-Secret-1"
+
+
+@pytest.fixture()
+def acl_user(falkordb_server: Any) -> Any:
+    """A FalkorDB ACL user ``edukg_test`` with a password, removed after the test."""
+    import redis
+
+    client = redis.Redis(unix_socket_path=falkordb_server.socket)
+    client.acl_setuser(
+        "edukg_test", enabled=True, passwords=[f"+{RIGHT_PASSWORD}"], keys=["*"], commands=["+@all"]
+    )
+    yield "edukg_test"
+    client.acl_deluser("edukg_test")
+    client.close()
+
+
+def test_wrong_password_is_a_clear_error(falkordb_server: Any, acl_user: str, fresh_graph_name: str) -> None:
+    with pytest.raises(StoreError, match="refused the user name or password") as caught:
+        FalkorStore.connect(
+            falkordb_server.url, graph=fresh_graph_name, user=acl_user, password="wrong-Secret-2"
+        )
+    assert "wrong-Secret-2" not in str(caught.value)
+    store = FalkorStore.connect(
+        falkordb_server.url, graph=fresh_graph_name, user=acl_user, password=RIGHT_PASSWORD
+    )
+    assert count_elements(store) == (0, 0)
+    store.close()
+
+
+def synthetic_graph(nodes: int) -> nx.MultiDiGraph:
+    """A chain of Programme nodes, each PART_OF the next, all from one report."""
+    graph = nx.MultiDiGraph()
+    report = "report:0000000000000001"
+    graph.add_node(report, label="Report", name="r", source="r.txt", reports=[report])
+    for index in range(nodes):
+        mention = [{"report": report, "start": index, "end": index + 4, "sentence": index}]
+        graph.add_node(
+            f"programme:{index:016x}",
+            label="Programme",
+            name=f"项目{index}",
+            reports=[report],
+            mentions=mention,
+        )
+    for index in range(nodes - 1):
+        evidence = [
+            {"report": report, "sentence": index, "start": 0, "end": 4, "text": "文本", "status": "reported"}
+        ]
+        graph.add_edge(
+            f"programme:{index:016x}",
+            f"programme:{index + 1:016x}",
+            key="PART_OF",
+            type="PART_OF",
+            reports=[report],
+            evidence=evidence,
+            status="reported",
+        )
+    return graph
+
+
+@pytest.mark.slow
+def test_server_killed_mid_load_then_rerun_completes(tmp_path: Path) -> None:
+    graph = synthetic_graph(3000)
+    server = embedded.start(tmp_path)
+    statements_done = []
+
+    def kill_after_three(statement: Statement) -> None:
+        statements_done.append(statement)
+        if len(statements_done) == 3:
+            os.kill(server.pid, signal.SIGKILL)
+
+    try:
+        store = FalkorStore.connect(server.url, graph="edukg")
+        with pytest.raises(StoreError, match=r"stopped after 600 of 3001 nodes and 0 of 2999 relationships"):
+            load_graph(graph, store, batch_size=200, progress=kill_after_three)
+        store.close()
+        assert embedded.status(tmp_path) is None  # the dead server's pid and socket are cleaned
+        restarted = embedded.start(tmp_path)
+        assert restarted.pid != server.pid
+        with open_store(restarted.url) as again:
+            summary = load_graph(graph, again, batch_size=200)
+        assert (summary.nodes_in_store, summary.relationships_in_store) == (3001, 2999)
+    finally:
+        embedded.stop(tmp_path)
