@@ -1,0 +1,185 @@
+"""What a report says about itself: id, title, own bureau, level and jurisdiction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePath
+
+from edukg.ontology import lexicon_table
+
+from edukg.records import Level, Paragraph
+
+# Characters that stand for hidden ones in anonymised reports (**市, ×××区, X市, 某县).
+MASK = "*＊×✕XxＸ某"
+# The last character of a jurisdiction's name, and the level it gives. 州/盟 are
+# prefecture-level like a 市, 旗 is county-level.
+_LEVEL_OF_SUFFIX: dict[str, Level] = {
+    "省": "省",
+    "市": "市",
+    "区": "区",
+    "县": "县",
+    "州": "市",
+    "盟": "市",
+    "旗": "县",
+}
+_SUFFIXES = "".join(_LEVEL_OF_SUFFIX)
+# A place name is a word of 3-6 CJK characters ending in a suffix, not a collective (全市, 各区).
+_PLACE_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,5}}[{_SUFFIXES}]")
+_COLLECTIVE_START = "全各本我该此每"
+_PLACE_WINDOW = 12
+# jieba's tags for names: places, people (its dictionary tags some districts so) and others.
+_NAME_TAGS = frozenset({"ns", "nr", "nz", "nt", "nrt", "nrfg"})
+_MASKED_JURISDICTION = re.compile(rf"[{re.escape(MASK)}]+[{_SUFFIXES}]")
+
+_TITLE_ENDINGS = ("汇报", "发言", "发言稿", "情况", "材料", "总结", "要点", "报告", "讲话", "计划", "方案")
+_NOT_IN_TITLE = re.compile(r"[。！？；：:!?;]")
+_TITLE_MARKER = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d+[.、]")
+_REPORTED_AS = re.compile(r"现将(?P<title>[^。！？；\n]{2,60}?)(?:汇报|报告)如下")
+_MAX_TITLE = 60
+# The own bureau introduces itself early: in the title, the greeting and the opening.
+_OPENING_PARAGRAPHS = 5
+
+
+def report_id(text: str) -> str:
+    """``report:`` and 16 hex digits of the SHA-256 of the text.
+
+    >>> report_id("abc")
+    'report:ba7816bf8f01cfea'
+    """
+    return "report:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def guess_title(text: str, paragraphs: tuple[Paragraph, ...], source: str) -> str:
+    """The first line when it reads as a title, else the subject of 现将…汇报如下, else the file stem.
+
+    >>> guess_title("市教育局工作汇报\\n正文。", (Paragraph(0, 8), Paragraph(9, 12)), "a.txt")
+    '市教育局工作汇报'
+    """
+    if paragraphs:
+        first = text[paragraphs[0].start : paragraphs[0].end]
+        if _looks_like_title(first):
+            return first
+        opening_end = paragraphs[min(len(paragraphs), _OPENING_PARAGRAPHS) - 1].end
+        reported_as = _REPORTED_AS.search(text, 0, opening_end)
+        if reported_as:
+            return reported_as.group("title").strip()
+    return PurePath(source).stem
+
+
+def _looks_like_title(line: str) -> bool:
+    if len(line) > _MAX_TITLE or _NOT_IN_TITLE.search(line) or _TITLE_MARKER.match(line):
+        return False
+    return line.endswith(_TITLE_ENDINGS) or ("，" not in line and "," not in line)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnBureau:
+    """The report's own bureau as the report names it, with its level and jurisdiction."""
+
+    name: str
+    level: Level
+    jurisdiction: str
+    masked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    level_char: str
+    head: str
+    jurisdiction: str
+    masked: bool
+
+
+@cache
+def _bureau_heads() -> tuple[re.Pattern[str], dict[str, Level]]:
+    rows = lexicon_table("bureau-heads")
+    heads = sorted((row[0] for row in rows), key=len, reverse=True)
+    implied: dict[str, Level] = {row[0]: _LEVEL_OF_SUFFIX[row[1]] for row in rows if len(row) > 1}
+    head = "|".join(map(re.escape, heads))
+    pattern = re.compile(rf"(?P<mask>[{re.escape(MASK)}]+)?(?P<level>[{_SUFFIXES}])?(?P<head>{head})")
+    return pattern, implied
+
+
+def own_bureau(text: str, paragraphs: tuple[Paragraph, ...]) -> OwnBureau:
+    """The bureau the report speaks for: the most frequent education authority of its opening.
+
+    A name with a level (区教育局) beats a bare head (教育局). The bureau is named with its
+    jurisdiction when that is a real place (芜湖市教育局), else by level and head (市教育局).
+
+    >>> own_bureau("芜湖市教育局工作汇报", (Paragraph(0, 10),))
+    OwnBureau(name='芜湖市教育局', level='市', jurisdiction='芜湖市', masked=False)
+    >>> own_bureau("**市教育局党组认真落实。", (Paragraph(0, 12),))
+    OwnBureau(name='市教育局', level='市', jurisdiction='**市', masked=True)
+    """
+    mentions = _mentions(text)
+    if not mentions:
+        return OwnBureau("", "", "", False)
+    opening_end = paragraphs[min(len(paragraphs), _OPENING_PARAGRAPHS) - 1].end
+    candidates = [mention for mention in mentions if mention.start < opening_end] or mentions
+    counts = Counter((mention.level_char, mention.head) for mention in candidates)
+    first_seen = {}
+    for mention in reversed(candidates):
+        first_seen[(mention.level_char, mention.head)] = mention.start
+    level_char, head = max(counts, key=lambda key: (bool(key[0]), counts[key], -first_seen[key]))
+
+    _, implied = _bureau_heads()
+    named = [m for m in mentions if (m.level_char, m.head) == (level_char, head) and m.jurisdiction]
+    if named:
+        jurisdiction_counts = Counter((m.jurisdiction, m.masked) for m in named)
+        jurisdiction, masked = jurisdiction_counts.most_common(1)[0][0]
+    elif level_char:
+        jurisdiction, masked = _masked_jurisdiction(text, level_char)
+    else:
+        jurisdiction, masked = "", False
+
+    suffix = jurisdiction[-1:] or level_char
+    level: Level = _LEVEL_OF_SUFFIX.get(suffix) or implied.get(head, "")
+    name = jurisdiction + head if jurisdiction and not masked else level_char + head
+    return OwnBureau(name, level, jurisdiction, masked)
+
+
+def _mentions(text: str) -> list[_Mention]:
+    pattern, _ = _bureau_heads()
+    mentions = []
+    for match in pattern.finditer(text):
+        level_char = match.group("level") or ""
+        jurisdiction, masked = "", False
+        if match.group("mask") and level_char:
+            jurisdiction, masked = match.group("mask") + level_char, True
+        elif level_char:
+            jurisdiction = _place_name_before(text, match.start("head"), match.end("head"))
+        mentions.append(_Mention(match.start(), level_char, match.group("head"), jurisdiction, masked))
+    return mentions
+
+
+def _place_name_before(text: str, head_start: int, head_end: int) -> str:
+    """The place name that ends where the head starts (芜湖市 in 现将芜湖市教育局), or ``""``.
+
+    jieba segments the phrase with the head, so 印发市教育局 gives 印发/市/教育局. Only words of
+    jieba's dictionary tagged as names count: its HMM joins unknown runs such as 现将市.
+    """
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    window_start = max(0, head_start - _PLACE_WINDOW, text.rfind("\n", 0, head_start) + 1)
+    for word, _, end in jieba.tokenize(text[window_start:head_end]):
+        if end == head_start - window_start:
+            tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+            if _PLACE_NAME.fullmatch(word) and word[0] not in _COLLECTIVE_START and tag in _NAME_TAGS:
+                return word
+    return ""
+
+
+def _masked_jurisdiction(text: str, level_char: str) -> tuple[str, bool]:
+    """The most frequent masked name of the given level anywhere (出台××市…), if any."""
+    found = Counter(m.group() for m in _MASKED_JURISDICTION.finditer(text) if m.group().endswith(level_char))
+    if not found:
+        return "", False
+    return found.most_common(1)[0][0], True

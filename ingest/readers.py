@@ -1,0 +1,233 @@
+"""Reading the text out of report files: .txt, .docx, .html/.htm and the text layer of .pdf.
+
+One maintained library per format: charset-normalizer for the encoding of plain text,
+python-docx, beautifulsoup4 with lxml, pypdf. Every failure is an InputError that names
+the file and says in a few words what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from edukg.errors import InputError
+
+_MB = 1024 * 1024
+# Size limits per format: text formats hold the text itself, .docx and .pdf also images.
+SIZE_LIMIT_MB = {".txt": 20, ".docx": 50, ".html": 20, ".htm": 20, ".pdf": 100}
+SUPPORTED_SUFFIXES = tuple(SIZE_LIMIT_MB)
+_EXPECTED = f"expected {', '.join(SUPPORTED_SUFFIXES)}"
+
+# Longest first: the UTF-32 BOM would otherwise read as a UTF-16 one.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
+_MAX_CONTROL_SHARE = 0.01
+_UNDECODABLE = "cannot decode as UTF-8, GB18030 or UTF-16"
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_KEEP_SPACE = frozenset({"pre", "textarea"})
+_INVISIBLE = ["script", "style", "template", "head"]
+
+# pypdf logs its repairs of damaged files ("EOF marker not found"); a damaged file becomes
+# an InputError here, so the notes stay silent unless the application configures logging.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
+
+def read_text(path: Path) -> str:
+    """The text of a report file, as its format gives it (not yet normalised)."""
+    suffix = path.suffix.lower()
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(path, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "not a regular file")
+        if suffix not in SIZE_LIMIT_MB:
+            raise InputError(path, f"unsupported file type {suffix or '(no extension)'} ({_EXPECTED})")
+        if info.st_size > SIZE_LIMIT_MB[suffix] * _MB:
+            raise InputError(path, f"too large ({info.st_size / _MB:.1f} MB > {SIZE_LIMIT_MB[suffix]} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as error:
+        raise InputError(path, (error.strerror or str(error)).lower()) from None
+    if not data:
+        raise InputError(path, "empty file")
+    text = _READERS[suffix](data, path)
+    if not text.strip():
+        raise InputError(path, "no text layer in PDF" if suffix == ".pdf" else "no text")
+    return text
+
+
+def decode_text(data: bytes, path: object) -> str:
+    """Bytes of a plain-text file as text: a BOM, else strict UTF-8, else GB18030 as detected.
+
+    Short GBK text is often valid UTF-8 by accident (学校 is D1A7 D0A3, UTF-8 for "ѧУ"),
+    so UTF-8 without a single CJK character gives way to a GB18030 reading that has some.
+
+    >>> decode_text("学校".encode("gbk"), "a.txt"), decode_text("学校".encode("utf-8"), "a.txt")
+    ('学校', '学校')
+    """
+    import charset_normalizer
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(path, _UNDECODABLE) from None
+    if _looks_binary(data):
+        raise InputError(path, "binary data, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if text.isascii() or _CJK.search(text):
+            return text
+        gb18030 = _decode_or_none(data, "gb18030")
+        return gb18030 if gb18030 and _CJK.search(gb18030) else text
+    best = charset_normalizer.from_bytes(data, cp_isolation=["gb18030"]).best()
+    decoded = _decode_or_none(data, best.encoding) if best else None
+    if decoded is None:
+        raise InputError(path, _UNDECODABLE)
+    return decoded
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more control bytes than text ever holds (charset-normalizer's
+    ``is_binary`` calls plain Chinese UTF-8 binary, so it cannot decide this)."""
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return b"\x00" in data or controls > len(data) * _MAX_CONTROL_SHARE
+
+
+def _decode_or_none(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_docx(data: bytes, path: Path) -> str:
+    """Body paragraphs in document order; a table row is one line with its cells tab-separated."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return "\n".join(_docx_lines(document))
+    # python-docx surfaces a damaged package as any of zipfile, lxml, KeyError or its own errors.
+    except Exception:
+        raise InputError(path, "not a valid .docx (truncated or corrupt)") from None
+
+
+def _docx_lines(container: object) -> Iterator[str]:
+    from docx.table import Table
+
+    for block in container.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = list({id(cell._tc): cell for cell in row.cells}.values())  # merged cells repeat
+                yield "\t".join("\n".join(_docx_lines(cell)) for cell in cells)
+        else:
+            yield block.text
+
+
+def _read_html(data: bytes, path: Path) -> str:
+    """Visible text: block elements and <br> end lines (no empty ones), table cells are tab-separated."""
+    from bs4 import BeautifulSoup, NavigableString
+    from bs4.builder import HTMLTreeBuilder
+    from bs4.dammit import EncodingDetector
+
+    declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+    markup = _decode_declared(data, declared) if declared else None
+    soup = BeautifulSoup(markup if markup is not None else decode_text(data, path), "lxml")
+    for tag in soup(_INVISIBLE):
+        tag.decompose()
+    for string in soup.find_all(string=True):
+        # Comments, doctypes and the like are NavigableString subclasses that get_text skips.
+        if type(string) is NavigableString and not any(p.name in _KEEP_SPACE for p in string.parents):
+            string.replace_with(NavigableString(_HTML_SPACE.sub(" ", string)))
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(["td", "th"]):
+        tag.insert_after("\t")
+    for tag in soup.find_all([*HTMLTreeBuilder.DEFAULT_BLOCK_ELEMENTS, "tr", "caption", "summary"]):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (line.strip(" \t") for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _decode_declared(data: bytes, declared: str) -> str | None:
+    """``data`` in the encoding a <meta> declares; GB2312 and GBK widen to GB18030."""
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    return _decode_or_none(data, "gb18030" if codec in {"gb2312", "gbk"} else codec)
+
+
+def _read_pdf(data: bytes, path: Path) -> str:
+    """The text layer of every page, pages separated by a line break."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path, "encrypted PDF (password required)")
+        return "\n".join(page.extract_text() for page in reader.pages)
+    except InputError:
+        raise
+    # pypdf reports damage as PdfReadError, PdfStreamError, ValueError, KeyError or others.
+    except Exception:
+        raise InputError(path, "not a valid .pdf (truncated or corrupt)") from None
+
+
+_READERS: dict[str, Callable[[bytes, Path], str]] = {
+    ".txt": decode_text,
+    ".docx": _read_docx,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+}
+
+
+def find_reports(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Report files under ``paths``: directories expanded, files kept as given.
+
+    A directory contributes its supported files, recursively and sorted, leaving out hidden
+    files and folders; symbolic links are followed, each directory once, so loops end.
+    """
+    found: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found.extend(_files_under(given))
+        else:
+            found.append(given)
+    return list(dict.fromkeys(found))
+
+
+def _files_under(root: Path) -> list[Path]:
+    seen: set[str] = set()
+    files: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirnames.clear()
+            continue
+        seen.add(real)
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        files.extend(
+            Path(folder, name)
+            for name in filenames
+            if not name.startswith(".") and Path(name).suffix.lower() in SIZE_LIMIT_MB
+        )
+    return sorted(files, key=lambda path: path.parts)

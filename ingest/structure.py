@@ -1,0 +1,187 @@
+"""Paragraphs, sentences, numbered sections and reported/planned status of a report's text.
+
+Every offset points into the normalised text (see ``normalise_text``) and excludes the
+whitespace around the thing it describes.
+
+>>> text = "一、工作开展情况\\n完成了培训。下一步，我们将继续推进。"
+>>> sections, paragraphs, sentences = parse_structure(text)
+>>> [(s.marker, s.heading, s.level) for s in sections]
+[('一、', '工作开展情况', 1)]
+>>> [(text[s.start : s.end], s.status) for s in sentences]
+[('一、工作开展情况', 'reported'), ('完成了培训。', 'reported'), ('下一步，我们将继续推进。', 'planned')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from edukg.ontology import lexicon_table
+
+from edukg.records import Paragraph, Section, Sentence, Status
+
+_TERMINATORS = "。！？；!?;"
+_CLOSERS = "”’）」』】〕》)]\"'"
+_SENTENCE = re.compile(
+    rf"[^{re.escape(_TERMINATORS)}]*[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*"
+    rf"|[^{re.escape(_TERMINATORS)}]+"
+)
+_PARAGRAPH = re.compile(r"\S[^\n]*")
+
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_MARKER = re.compile(
+    rf"(?P<l1>{_NUMERAL}、)"
+    rf"|(?P<l2>[（(]{_NUMERAL}[）)])"
+    rf"|(?P<l3>{_NUMERAL}是|\d{{1,2}}(?:[.．](?!\d)|、)|[（(]\d{{1,2}}[）)]|第{_NUMERAL}[，,、]|[①-⑳])"
+)
+_MARKER_LEVEL = {"l1": 1, "l2": 2, "l3": 3}
+_HEADING_END = re.compile(r"[。！？!?]")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+
+
+def normalise_text(text: str) -> str:
+    """Line ends as ``\\n``, no trailing whitespace on a line, no empty lines at either end.
+
+    Nothing else changes, so offsets computed on the result stay valid for it.
+
+    >>> normalise_text("\\r\\n标题  \\r\\n正文。\\r\\n\\r\\n")
+    '标题\\n正文。'
+    """
+    lines = [line.rstrip() for line in text.splitlines()]
+    start = next((index for index, line in enumerate(lines) if line), len(lines))
+    end = len(lines)
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return "\n".join(lines[start:end])
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCues:
+    heading: tuple[str, ...]
+    opening: re.Pattern[str]
+    sentence: re.Pattern[str]
+    disposal: re.Pattern[str]
+
+
+@cache
+def plan_cues() -> PlanCues:
+    """The rules of ``ontology/lexicon/plan-cues.txt``, compiled."""
+    by_rule: dict[str, list[str]] = {"heading": [], "opening": [], "sentence": [], "disposal": []}
+    for rule, cue in lexicon_table("plan-cues"):
+        by_rule[rule].append(cue)
+
+    def alternation(cues: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True)))
+
+    return PlanCues(
+        heading=tuple(by_rule["heading"]),
+        opening=alternation(by_rule["opening"]),
+        sentence=alternation(by_rule["sentence"]),
+        disposal=alternation(by_rule["disposal"]),
+    )
+
+
+def states_plan(sentence: str) -> bool:
+    """Whether a sentence's own wording marks planned work (see plan-cues.txt).
+
+    >>> states_plan("我们将继续深化改革。"), states_plan("将主题教育与服务中心工作相结合。")
+    (True, False)
+    >>> states_plan("局党组将化解信访积案作为重点。"), states_plan("局党组将加大投入。")
+    (False, True)
+    """
+    cues = plan_cues()
+    for cue in cues.sentence.finditer(sentence):
+        if not cue.group().endswith("将"):
+            return True
+        clause_end = _CLAUSE_END.search(sentence, cue.end())
+        clause = sentence[cue.end() : clause_end.start() if clause_end else len(sentence)]
+        if not cues.disposal.search(clause):
+            return True
+    return False
+
+
+def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
+    """Every non-empty line, without its leading whitespace."""
+    return tuple(Paragraph(match.start(), match.end()) for match in _PARAGRAPH.finditer(text))
+
+
+@dataclass(slots=True)
+class _OpenSection:
+    marker: str
+    heading: str
+    level: int
+    start: int
+    end: int
+    planned: bool
+
+
+def parse_structure(
+    text: str,
+) -> tuple[tuple[Section, ...], tuple[Paragraph, ...], tuple[Sentence, ...]]:
+    """Sections, paragraphs and sentences of normalised text, with reported/planned status."""
+    cues = plan_cues()
+    paragraphs = paragraphs_of(text)
+    markers = [_MARKER.match(text, paragraph.start, paragraph.end) for paragraph in paragraphs]
+
+    # A paragraph opening with 下一步 plans everything up to the next level-1 section.
+    level_one_starts = [
+        paragraph.start
+        for paragraph, marker in zip(paragraphs, markers, strict=True)
+        if marker and marker.lastgroup == "l1"
+    ]
+    regions = [
+        (paragraph.start, next((s for s in level_one_starts if s > paragraph.start), len(text)))
+        for paragraph in paragraphs
+        if cues.opening.match(text, paragraph.start, paragraph.end)
+    ]
+
+    def in_plan_region(offset: int) -> bool:
+        return any(start <= offset < end for start, end in regions)
+
+    sections: list[_OpenSection] = []
+    stack: list[int] = []
+    innermost: list[int] = []
+    for index, (paragraph, marker) in enumerate(zip(paragraphs, markers, strict=True)):
+        if marker:
+            level = _MARKER_LEVEL[marker.lastgroup or ""]
+            while stack and sections[stack[-1]].level >= level:
+                sections[stack.pop()].end = paragraphs[index - 1].end
+            heading_end = _HEADING_END.search(text, marker.end(), paragraph.end)
+            heading = text[marker.end() : heading_end.start() if heading_end else paragraph.end]
+            heading = heading.strip().rstrip("：:").rstrip()
+            planned = (
+                any(cue in heading for cue in cues.heading)
+                or (bool(stack) and sections[stack[-1]].planned)
+                or in_plan_region(paragraph.start)
+            )
+            stack.append(len(sections))
+            sections.append(_OpenSection(marker.group(), heading, level, paragraph.start, 0, planned))
+        innermost.append(stack[-1] if stack else -1)
+    for open_index in stack:
+        sections[open_index].end = paragraphs[-1].end
+
+    sentences: list[Sentence] = []
+    for paragraph_index, paragraph in enumerate(paragraphs):
+        section = innermost[paragraph_index]
+        section_planned = section >= 0 and sections[section].planned
+        for match in _SENTENCE.finditer(text, paragraph.start, paragraph.end):
+            piece = match.group()
+            body = piece.strip()
+            if not body:
+                continue
+            start = match.start() + len(piece) - len(piece.lstrip())
+            end = start + len(body)
+            status: Status = (
+                "planned" if section_planned or in_plan_region(start) or states_plan(body) else "reported"
+            )
+            sentences.append(Sentence(len(sentences), start, end, paragraph_index, section, status))
+
+    return (
+        tuple(
+            Section(s.marker, s.heading, s.level, s.start, s.end, "planned" if s.planned else "reported")
+            for s in sections
+        ),
+        paragraphs,
+        tuple(sentences),
+    )
