@@ -26,6 +26,7 @@ class Concept:
     kind: str  # "initiative" or "body"
     entity_type: str
     variants: tuple[str, ...]  # every Chinese name, preferred first
+    standalone: bool = False  # its bare name is an entity wherever it is written
 
     @property
     def iri(self) -> str:
@@ -52,6 +53,7 @@ def concepts() -> tuple[Concept, ...]:
                 kind=str(graph.value(subject, edukg.kind)),
                 entity_type=str(graph.value(subject, edukg.entityType)),
                 variants=tuple(variants),
+                standalone=bool(graph.value(subject, edukg.standalone)),
             )
         )
     return tuple(sorted(found, key=lambda concept: concept.id))

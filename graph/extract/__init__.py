@@ -16,7 +16,9 @@ from edukg.graph.extract import relations as rel
 from edukg.graph.extract.lexicons import Lexicons, lexicons, segmenter
 from edukg.graph.extract.mentions import (
     Candidate,
+    concept_mentions,
     headed_mentions,
+    marked_spans,
     own_bureau_mentions,
     person_mentions,
     quoted_mentions,
@@ -31,6 +33,8 @@ from edukg.text import MASK, has_mask, normalise
 __all__ = ["extract", "to_guide_json"]
 
 CONCEPT_TYPES = {"Programme", "Campaign", "Policy", "Bureau", "Institution"}
+SCOPE_WORD = re.compile(r"^(?:全市|全区|全县|全省)")
+SUB_BODY_HEAD = re.compile(r"^(?:领导小组|工作专班|专班|工作组|指导组|巡回指导组)$")
 SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[省市区县])")
 
 
@@ -46,6 +50,16 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
         prefixes.append(re.escape(report.jurisdiction))
     prefix = f"(?:{'|'.join(sorted(prefixes, key=len, reverse=True))})?" if prefixes else ""
     return re.compile(rf"{prefix}{re.escape(head)}(?:党组|党委)?")
+
+
+CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
+
+
+def _cited_only(text: str, candidate: Candidate) -> bool:
+    """Meetings and documents cited only for their spirit or speeches are not entities."""
+    return candidate.type in {"Campaign", "Policy", "Document"} and bool(
+        CITED.match(text[candidate.end : candidate.end + 8])
+    )
 
 
 def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:
@@ -74,16 +88,28 @@ def _sentence_mentions(report: Report, index: int, words: Lexicons, own_pattern:
     marked = titled_mentions(text, start, end, index, words) + quoted_mentions(text, start, end, index, words)
     persons = person_mentions(text, start, end, index, words)
     spans = [(c.start, c.end) for c in marked + persons]
-    from edukg.graph.extract.mentions import _marked_spans
-
     headed = headed_mentions(
-        text, start, tokens, index, words, _marked_spans(marked, text, start, end) + spans
+        text, start, tokens, index, words, marked_spans(marked, text, start, end) + spans, segmenter().tags
     )
     own = own_bureau_mentions(text, start, end, index, words, own_pattern)
-    candidates = _keep_outermost(marked + persons + headed + own)
-    name_spans = _marked_spans(candidates, text, start, end)
+    bare = concept_mentions(text, start, end, index)
+    everything = [c for c in marked + persons + headed + own + bare if not _occasion(report, c)]
+    candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
+    name_spans = marked_spans(candidates, text, start, end)
     metrics = find_metrics(text, start, end, index, tokens, words, name_spans)
-    return candidates, metrics
+    return [c for c in candidates if not _counted(c, metrics)], metrics
+
+
+def _occasion(report: Report, candidate: Candidate) -> bool:
+    """The meeting at which the report is delivered (named in its title) is not an entity."""
+    return candidate.type == "Campaign" and candidate.name in report.title and not candidate.marked
+
+
+def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
+    """A category right next to a count (**个创新创业学院) is the metric's indicator, not a name."""
+    if candidate.marked or candidate.type in {"Bureau", "Person"}:
+        return False
+    return any(candidate.end == metric.start or candidate.start == metric.end for metric in metrics)
 
 
 class _Grouping:
@@ -102,19 +128,32 @@ class _Grouping:
     def _new_key(self, kind: str, name: str) -> str:
         key = f"e{len(self.types)}"
         self.types[key] = kind
-        self.key_of_name[(kind, normalise(name))] = key
+        self.key_of_name[(kind, self.identity(name))] = key
         return key
 
-    def add(self, candidate: Candidate) -> str:
+    def identity(self, name: str) -> str:
+        """The name as a merge key: the report's own jurisdiction (**市, 芜湖市) reads as its level."""
+        report = self.report
+        if report.jurisdiction and name.startswith(report.jurisdiction) and report.level:
+            name = report.level + name[len(report.jurisdiction) :]
+        elif report.level and report.jurisdiction_masked:
+            name = re.sub(rf"^[*×X＊]+{report.level}", report.level, name)
+        return normalise(name)
+
+    def add(self, candidate: Candidate, own_aliases: tuple[str, ...]) -> str:
         name = candidate.name
-        if candidate.type == "Bureau" and (candidate.head == "own" or self.own_pattern.fullmatch(name)):
+        own = candidate.head == "own" or name in own_aliases or self.own_pattern.fullmatch(name)
+        if candidate.type == "Bureau" and own:
             key = self.own
         else:
-            key = self.key_of_name.get((candidate.type, normalise(name))) or self._new_key(
+            key = self.key_of_name.get((candidate.type, self.identity(name))) or self._new_key(
                 candidate.type, name
             )
         if name not in self.forms[key]:
             self.forms[key].append(name)
+        scope = SCOPE_WORD.match(name)
+        if scope and len(name) - scope.end() >= 4 and name[scope.end() :] not in self.forms[key]:
+            self.forms[key].append(name[scope.end() :])
         self.mentions[key].append(Mention(self.report.id, candidate.start, candidate.end, candidate.sentence))
         return key
 
@@ -127,6 +166,19 @@ class _Grouping:
                 continue
             short_name = normalise(self.forms[short][0])
             if len(short_name) < 4:
+                continue
+            if SUB_BODY_HEAD.match(short_name):
+                # A sub-body named by its head alone is the one longer body with that head.
+                longer = [
+                    k
+                    for k in keys
+                    if k != short
+                    and self.types[k] == "Bureau"
+                    and k != self.own
+                    and normalise(self.forms[k][0]).endswith(short_name)
+                ]
+                if len(longer) == 1:
+                    merged[short] = longer[0]
                 continue
             for long in keys:
                 if long in (short, self.own) or long in merged or self.types[long] != self.types[short]:
@@ -175,7 +227,7 @@ def extract(report: Report) -> Extraction:
     for index in range(len(report.sentences)):
         candidates, metrics = _sentence_mentions(report, index, words, own_pattern)
         for candidate in candidates:
-            per_sentence[index].append((candidate, grouping.add(candidate)))
+            per_sentence[index].append((candidate, grouping.add(candidate, words.own_bureau)))
         metric_mentions.extend(metrics)
     merged = grouping.merge_suffix_aliases()
 

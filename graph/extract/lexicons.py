@@ -31,23 +31,43 @@ class Lexicons:
     excluded_exact: frozenset[str]
     excluded_suffix: tuple[str, ...]
     excluded_prefix: tuple[str, ...]
+    excluded_bureau_prefix: tuple[str, ...]
+    generic_modifiers: frozenset[str]
     titles: tuple[str, ...]
     surnames: frozenset[str]
     own_bureau: tuple[str, ...]
 
     def head_of(self, name: str) -> Head | None:
         """The longest head word ``name`` ends with."""
-        for word in self.heads_longest_first:
-            if name.endswith(word):
-                return self.heads[word]
+        for length in range(min(len(self.heads_longest_first[0]), len(name)), 0, -1):
+            head = self.heads.get(name[-length:])
+            if head is not None:
+                return head
         return None
 
-    def excluded(self, name: str) -> bool:
+    def excluded(self, name: str, kind: str = "") -> bool:
         return (
             name in self.excluded_exact
             or name.endswith(self.excluded_suffix)
             or name.startswith(self.excluded_prefix)
+            or (kind == "Bureau" and name.startswith(self.excluded_bureau_prefix))
         )
+
+    def generic(self, modifier: str) -> bool:
+        """True when every word of ``modifier`` only classifies (公办, 城乡, 政策)."""
+        rest = modifier
+        while rest:
+            for word in sorted(self.generic_modifiers, key=len, reverse=True):
+                if rest.startswith(word):
+                    rest = rest[len(word) :]
+                    break
+            else:
+                return False
+        return True
+
+    def hard_verb(self, word: str) -> bool:
+        """Verbs that always end a name read leftwards (they govern it)."""
+        return self.verbs.get(word, "other") not in {"other", "attend"}
 
 
 @cache
@@ -56,7 +76,7 @@ def lexicons() -> Lexicons:
     for row in lexicon_table("heads"):
         word, kind = row[0], row[1].split()
         heads[word] = Head(word, kind[0], "weak" in kind[1:])
-    excluded: dict[str, list[str]] = {"exact": [], "suffix": [], "prefix": []}
+    excluded: dict[str, list[str]] = {"exact": [], "suffix": [], "prefix": [], "bureau-prefix": []}
     for rule, text in lexicon_table("not-entities"):
         excluded[rule].append(text)
     return Lexicons(
@@ -68,6 +88,8 @@ def lexicons() -> Lexicons:
         excluded_exact=frozenset(excluded["exact"]),
         excluded_suffix=tuple(excluded["suffix"]),
         excluded_prefix=tuple(excluded["prefix"]),
+        excluded_bureau_prefix=tuple(excluded["bureau-prefix"]),
+        generic_modifiers=frozenset(lexicon("generic-modifiers")),
         titles=tuple(sorted(lexicon("titles"), key=len, reverse=True)),
         surnames=frozenset(name for line in lexicon("surnames") for name in line.split()),
         own_bureau=tuple(sorted(lexicon("own-bureau"), key=len, reverse=True)),
@@ -84,8 +106,12 @@ class Segmenter:
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         words = lexicons()
-        for word in (*words.heads, *words.verbs, *words.own_bureau):
+        for word in (*words.heads, *words.verbs, *words.own_bureau, *lexicon("compounds")):
             self._tokenizer.add_word(word, freq=200000)
+        # Part-of-speech tags of jieba's own dictionary: a look-up, not a second pass.
+        import jieba.posseg
+
+        self.tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
         for concept in concepts():
             for variant in concept.variants:
                 if re.fullmatch(r"[\u4e00-\u9fff]+", variant):

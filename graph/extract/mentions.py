@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons
 
@@ -38,8 +39,21 @@ BARE_BODY = re.compile(
 )
 LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
 # Minimum length of a name before its head for heads that often end generic phrases.
-SHORT_GENERIC = {"活动": 4, "会议": 4, "宣讲": 4, "建设": 3, "改革": 3, "计划": 2, "平台": 3, "培育": 3}
+SHORT_GENERIC = {
+    "活动": 4,
+    "会议": 4,
+    "宣讲": 4,
+    "建设": 3,
+    "改革": 3,
+    "计划": 2,
+    "平台": 3,
+    "培育": 3,
+    "行动": 4,
+    "清单": 5,
+}
 MAX_NAME = 48
+ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
+SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +81,29 @@ def _clean(name: str) -> str:
     return strip_quotes(name).strip()
 
 
-def _is_boundary(word: str, words: Lexicons) -> bool:
+FUNCTION_TAGS = {"p", "c", "d", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
+QUANTIFIER = re.compile(r"^(?:第|多|各|每|几)")
+NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
+
+
+def _is_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
+    """Words that never belong to a name: punctuation, function words, governing verbs."""
+    if word in words.heads or word in words.own_bureau:
+        return False
+    tag = tags.get(word, "")
     return (
         word in PUNCTUATION
         or all(char in PUNCTUATION for char in word)
         or word in words.stopwords
-        or word in words.verbs
+        or words.hard_verb(word)
+        or (tag in FUNCTION_TAGS and word not in NAME_FUNCTION_WORDS)
+        or (tag == "m" and QUANTIFIER.match(word) is not None)
+        or NUMBER_TOKEN.match(word) is not None
     )
+
+
+# Function words that occur inside names in this genre (中俄, 大中小学).
+NAME_FUNCTION_WORDS = {"中", "大", "新", "全", "不", "全面", "与"}
 
 
 def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexicons) -> str:
@@ -116,7 +146,9 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         if not name:
             continue
         head = words.head_of(name)
-        if head is not None and head.type in {"Policy", "Document"}:
+        if ARTICLES.search(name):
+            kind, head_word = "Policy", "条"
+        elif head is not None and head.type in {"Policy", "Document"}:
             kind, head_word = head.type, head.word
         elif head is not None and head.type == "Programme" and not head.weak:
             kind, head_word = "Policy", head.word
@@ -162,15 +194,19 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
     stop = re.search(r"[，,。；;：:、（）()《》“”‘’\s等和与及的]", tail)
     if stop:
         tail = tail[: stop.start()]
-    best: tuple[int, Head] | None = None
     for cut in range(len(tail), 0, -1):
         head = words.head_of(tail[:cut])
-        if head is not None:
-            if any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1):
-                return None
-            best = (position + cut, head)
-            break
-    return best
+        if head is None:
+            continue
+        rest = tail[cut:]
+        ends_name = not rest or re.match(r"[0-9０-９*×X一二三四五六七八九十两]", rest) is not None
+        ends_name = ends_name or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
+        if not ends_name or any(
+            verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1
+        ):
+            return None
+        return position + cut, head
+    return None
 
 
 def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
@@ -198,7 +234,7 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     return found
 
 
-def _marked_spans(candidates: list[Candidate], text: str, start: int, end: int) -> list[tuple[int, int]]:
+def marked_spans(candidates: list[Candidate], text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in TITLED.finditer(text, start, end)]
     spans += [(m.start(), m.end()) for m in QUOTED.finditer(text, start, end)]
     spans += [(c.start, c.end) for c in candidates]
@@ -212,6 +248,7 @@ def headed_mentions(
     sentence: int,
     words: Lexicons,
     marked: list[tuple[int, int]],
+    tags: dict[str, str],
 ) -> list[Candidate]:
     """Unquoted names: maximal runs of name words that end in a head word."""
     found: list[Candidate] = []
@@ -219,16 +256,49 @@ def headed_mentions(
     for index, (_, token_start, token_end) in enumerate(tokens):
         absolute = start + token_start, start + token_end
         inside_marks[index] = any(s <= absolute[0] and absolute[1] <= e for s, e in marked)
+        # A count (X个, 12项) is never inside a name: it ends the name before it.
+        if index and tokens[index][0] in words.measure_words and _is_count(tokens[index - 1][0], tags):
+            inside_marks[index - 1] = inside_marks[index] = True
     index = 0
     while index < len(tokens):
-        if inside_marks[index] or _is_boundary(tokens[index][0], words):
+        if inside_marks[index] or _is_boundary(tokens[index][0], words, tags):
             index += 1
             continue
         run_start = index
-        while index < len(tokens) and not inside_marks[index] and not _is_boundary(tokens[index][0], words):
+        while (
+            index < len(tokens)
+            and not inside_marks[index]
+            and not _is_boundary(tokens[index][0], words, tags)
+        ):
             index += 1
+        run_start = _policy_across_de(tokens, run_start, index, words, tags, inside_marks)
         found.extend(_names_in_run(text, start, tokens, run_start, index, sentence, words))
     return found
+
+
+def _is_count(word: str, tags: dict[str, str]) -> bool:
+    return bool(NUMBER_TOKEN.match(word) or re.fullmatch(r"[*×X＊]+", word) or tags.get(word) == "m")
+
+
+def _policy_across_de(
+    tokens: list[tuple[str, int, int]],
+    first: int,
+    stop: int,
+    words: Lexicons,
+    tags: dict[str, str],
+    inside_marks: list[bool],
+) -> int:
+    """…建设的指导意见: a bare policy head after 的 takes the run before 的 as its name."""
+    run = "".join(token[0] for token in tokens[first:stop])
+    head = words.head_of(run)
+    if head is None or head.type != "Policy" or len(run) > len(head.word) + 2:
+        return first
+    if first < 2 or tokens[first - 1][0] != "的":
+        return first
+    position = first - 2
+    while position >= 0 and not inside_marks[position] and not _is_boundary(tokens[position][0], words, tags):
+        position -= 1
+    return position + 1 if position + 1 < first - 1 else first
 
 
 def _names_in_run(
@@ -240,7 +310,23 @@ def _names_in_run(
     sentence: int,
     words: Lexicons,
 ) -> list[Candidate]:
-    """The names in one run of words: up to its last head, split where bodies are joined."""
+    """The names in one run of words: up to its last head, split where bodies are joined.
+
+    A run holding a soft verb (获评, 入选) is split there when the words after it make a
+    name of their own; the words before it are read as a run too.
+    """
+    for position in range(stop - 2, first, -1):
+        if tokens[position][0] in words.verbs:
+            rest = "".join(token[0] for token in tokens[position + 1 : stop])
+            rest_head = words.head_of(rest)
+            if (
+                rest_head is not None
+                and rest.endswith(rest_head.word)
+                and _acceptable(rest, rest_head, tokens[position][0], words)
+            ):
+                return _names_in_run(text, start, tokens, first, position, sentence, words) + _names_in_run(
+                    text, start, tokens, position + 1, stop, sentence, words
+                )
     found = []
     last = stop - 1
     while last >= first:
@@ -253,7 +339,7 @@ def _names_in_run(
         return []
     name_start = start + tokens[first][1]
     name_end = start + tokens[last][2]
-    # A run too long to be a name: keep its tail from the last mask or place marker.
+    # A run too long to be a name: keep its tail.
     while name_end - name_start > MAX_NAME and first < last:
         first += 1
         name_start = start + tokens[first][1]
@@ -283,7 +369,10 @@ def _names_in_run(
 
 
 def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
-    """市委市政府 → 市委, 市政府: bodies written back to back without a mark."""
+    """市委市政府 → 市委, 市政府: bodies written back to back, or joined by 与."""
+    if "与" in name:
+        at = name.index("与")
+        return [(0, at), *[(at + 1 + s, at + 1 + e) for s, e in _split_joined_bodies(name[at + 1 :])]]
     cuts = [0]
     for match in LEVEL_BODY.finditer(name):
         if match.start() > 0 and LEVEL_BODY.fullmatch(name[cuts[-1] : match.start()]):
@@ -293,11 +382,15 @@ def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
 
 
 def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
-    if words.excluded(name):
+    if words.excluded(name, head.type):
         return False
     modifier = name[: len(name) - len(head.word)]
     if not modifier:
         return bool(BARE_BODY.match(name))
+    if head.type in {"Institution", "Policy", "Campaign", "Programme"} and words.generic(
+        SCOPE.sub("", modifier)
+    ):
+        return False
     if NUMERAL.match(modifier) and head.type != "Programme":
         return False
     if len(re.sub(r"[^\u4e00-\u9fff*×X]", "", modifier)) < SHORT_GENERIC.get(head.word, 1):
@@ -367,3 +460,21 @@ def own_bureau_mentions(
 
 def mask_free(name: str) -> str:
     return MASK.sub("", name)
+
+
+@cache
+def _standalone_concepts() -> tuple[re.Pattern[str], dict[str, str]]:
+    from edukg.ontology.concepts import concepts
+
+    types = {v: c.entity_type for c in concepts() if c.standalone for v in c.variants}
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(types, key=len, reverse=True)))
+    return pattern, types
+
+
+def concept_mentions(text: str, start: int, end: int, sentence: int) -> list[Candidate]:
+    """Standalone national concepts written bare (主题教育, 教育部)."""
+    pattern, types = _standalone_concepts()
+    return [
+        Candidate(match.start(), match.end(), match.group(0), types[match.group(0)], sentence, False, "", "")
+        for match in pattern.finditer(text, start, end)
+    ]

@@ -216,8 +216,5 @@ def measured_by(
     types: dict[str, str],
     actors: list[str],
 ) -> list[str]:
-    """The entities a metric is stated for: the nearest initiative before it in the sentence."""
-    for candidate, key in sorted(mentions, key=lambda item: -item[0].start):
-        if candidate.end <= metric_start and types[key] in {"Programme", "Campaign", "Institution"}:
-            return [key]
+    """The entities a metric is stated for: the sentence's actor, the report's bureau by default."""
     return actors
