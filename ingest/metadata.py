@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
 
+from edukg.ingest.structure import MARKER
 from edukg.ontology import lexicon_table
 
 from edukg.records import Level, Paragraph
@@ -38,7 +39,6 @@ _MASKED_JURISDICTION = re.compile(rf"[{re.escape(MASK)}]+[{_SUFFIXES}]")
 
 _TITLE_ENDINGS = ("汇报", "发言", "发言稿", "情况", "材料", "总结", "要点", "报告", "讲话", "计划", "方案")
 _NOT_IN_TITLE = re.compile(r"[。！？；：:!?;]")
-_TITLE_MARKER = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d+[.、]")
 _REPORTED_AS = re.compile(r"现将(?P<title>[^。！？；\n]{2,60}?)(?:汇报|报告)如下")
 _MAX_TITLE = 60
 # The own bureau introduces itself early: in the title, the greeting and the opening.
@@ -72,7 +72,7 @@ def guess_title(text: str, paragraphs: tuple[Paragraph, ...], source: str) -> st
 
 
 def _looks_like_title(line: str) -> bool:
-    if len(line) > _MAX_TITLE or _NOT_IN_TITLE.search(line) or _TITLE_MARKER.match(line):
+    if len(line) > _MAX_TITLE or _NOT_IN_TITLE.search(line) or MARKER.match(line):
         return False
     return line.endswith(_TITLE_ENDINGS) or ("，" not in line and "," not in line)
 

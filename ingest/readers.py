@@ -15,8 +15,13 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edukg.errors import InputError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import _Cell
 
 _MB = 1024 * 1024
 # Size limits per format: text formats hold the text itself, .docx and .pdf also images.
@@ -24,7 +29,6 @@ SIZE_LIMIT_MB = {".txt": 20, ".docx": 50, ".html": 20, ".htm": 20, ".pdf": 100}
 SUPPORTED_SUFFIXES = tuple(SIZE_LIMIT_MB)
 _EXPECTED = f"expected {', '.join(SUPPORTED_SUFFIXES)}"
 
-# Longest first: the UTF-32 BOM would otherwise read as a UTF-16 one.
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
@@ -128,13 +132,13 @@ def _read_docx(data: bytes, path: Path) -> str:
         raise InputError(path, "not a valid .docx (truncated or corrupt)") from None
 
 
-def _docx_lines(container: object) -> Iterator[str]:
+def _docx_lines(container: Document | _Cell) -> Iterator[str]:
     from docx.table import Table
 
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
+    for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                cells = list({id(cell._tc): cell for cell in row.cells}.values())  # merged cells repeat
+                cells = list({cell._tc: cell for cell in row.cells}.values())  # a merged cell repeats
                 yield "\t".join("\n".join(_docx_lines(cell)) for cell in cells)
         else:
             yield block.text
@@ -172,7 +176,8 @@ def _decode_declared(data: bytes, declared: str) -> str | None:
         codec = codecs.lookup(declared).name
     except LookupError:
         return None
-    return _decode_or_none(data, "gb18030" if codec in {"gb2312", "gbk"} else codec)
+    wider = {"gb2312": "gb18030", "gbk": "gb18030", "utf-8": "utf-8-sig"}  # utf-8-sig drops a BOM
+    return _decode_or_none(data, wider.get(codec, codec))
 
 
 def _read_pdf(data: bytes, path: Path) -> str:

@@ -30,7 +30,8 @@ _SENTENCE = re.compile(
 _PARAGRAPH = re.compile(r"\S[^\n]*")
 
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
-_MARKER = re.compile(
+# A section heading's marker at the start of a paragraph; the group name gives the level.
+MARKER = re.compile(
     rf"(?P<l1>{_NUMERAL}、)"
     rf"|(?P<l2>[（(]{_NUMERAL}[）)])"
     rf"|(?P<l3>{_NUMERAL}是|\d{{1,2}}(?:[.．](?!\d)|、)|[（(]\d{{1,2}}[）)]|第{_NUMERAL}[，,、]|[①-⑳])"
@@ -120,25 +121,59 @@ def parse_structure(
     text: str,
 ) -> tuple[tuple[Section, ...], tuple[Paragraph, ...], tuple[Sentence, ...]]:
     """Sections, paragraphs and sentences of normalised text, with reported/planned status."""
-    cues = plan_cues()
     paragraphs = paragraphs_of(text)
-    markers = [_MARKER.match(text, paragraph.start, paragraph.end) for paragraph in paragraphs]
+    markers = [MARKER.match(text, paragraph.start, paragraph.end) for paragraph in paragraphs]
+    regions = _plan_regions(text, paragraphs, markers)
+    sections, innermost = _sections(text, paragraphs, markers, regions)
+    sentences: list[Sentence] = []
+    for paragraph_index, paragraph in enumerate(paragraphs):
+        section = innermost[paragraph_index]
+        section_planned = section >= 0 and sections[section].status == "planned"
+        for match in _SENTENCE.finditer(text, paragraph.start, paragraph.end):
+            piece = match.group()
+            body = piece.strip()
+            if not body:
+                continue
+            start = match.start() + len(piece) - len(piece.lstrip())
+            planned = section_planned or _within(regions, start) or states_plan(body)
+            status: Status = "planned" if planned else "reported"
+            sentences.append(
+                Sentence(len(sentences), start, start + len(body), paragraph_index, section, status)
+            )
+    return sections, paragraphs, tuple(sentences)
 
-    # A paragraph opening with 下一步 plans everything up to the next level-1 section.
+
+_Markers = list[re.Match[str] | None]
+
+
+def _plan_regions(text: str, paragraphs: tuple[Paragraph, ...], markers: _Markers) -> list[tuple[int, int]]:
+    """Spans planned by an opening paragraph (下一步，…): up to the next level-1 section or the end."""
     level_one_starts = [
         paragraph.start
         for paragraph, marker in zip(paragraphs, markers, strict=True)
         if marker and marker.lastgroup == "l1"
     ]
-    regions = [
+    opening = plan_cues().opening
+    return [
         (paragraph.start, next((s for s in level_one_starts if s > paragraph.start), len(text)))
         for paragraph in paragraphs
-        if cues.opening.match(text, paragraph.start, paragraph.end)
+        if opening.match(text, paragraph.start, paragraph.end)
     ]
 
-    def in_plan_region(offset: int) -> bool:
-        return any(start <= offset < end for start, end in regions)
 
+def _within(regions: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in regions)
+
+
+def _sections(
+    text: str, paragraphs: tuple[Paragraph, ...], markers: _Markers, regions: list[tuple[int, int]]
+) -> tuple[tuple[Section, ...], list[int]]:
+    """The sections, and for each paragraph the index of its innermost section (-1 for none).
+
+    A section runs until the next heading of the same or a higher level; it is planned when
+    its heading has a heading cue, its parent is planned, or it starts in a planned region.
+    """
+    heading_cues = plan_cues().heading
     sections: list[_OpenSection] = []
     stack: list[int] = []
     innermost: list[int] = []
@@ -151,37 +186,19 @@ def parse_structure(
             heading = text[marker.end() : heading_end.start() if heading_end else paragraph.end]
             heading = heading.strip().rstrip("：:").rstrip()
             planned = (
-                any(cue in heading for cue in cues.heading)
+                any(cue in heading for cue in heading_cues)
                 or (bool(stack) and sections[stack[-1]].planned)
-                or in_plan_region(paragraph.start)
+                or _within(regions, paragraph.start)
             )
             stack.append(len(sections))
             sections.append(_OpenSection(marker.group(), heading, level, paragraph.start, 0, planned))
         innermost.append(stack[-1] if stack else -1)
     for open_index in stack:
         sections[open_index].end = paragraphs[-1].end
-
-    sentences: list[Sentence] = []
-    for paragraph_index, paragraph in enumerate(paragraphs):
-        section = innermost[paragraph_index]
-        section_planned = section >= 0 and sections[section].planned
-        for match in _SENTENCE.finditer(text, paragraph.start, paragraph.end):
-            piece = match.group()
-            body = piece.strip()
-            if not body:
-                continue
-            start = match.start() + len(piece) - len(piece.lstrip())
-            end = start + len(body)
-            status: Status = (
-                "planned" if section_planned or in_plan_region(start) or states_plan(body) else "reported"
-            )
-            sentences.append(Sentence(len(sentences), start, end, paragraph_index, section, status))
-
     return (
         tuple(
             Section(s.marker, s.heading, s.level, s.start, s.end, "planned" if s.planned else "reported")
             for s in sections
         ),
-        paragraphs,
-        tuple(sentences),
+        innermost,
     )

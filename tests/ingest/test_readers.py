@@ -36,7 +36,9 @@ def pdf_bytes(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+def docx_bytes(
+    paragraphs: list[str], table: list[list[str]] | None = None, merged_first_row: str = ""
+) -> bytes:
     import docx
 
     document = docx.Document()
@@ -47,6 +49,8 @@ def docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None) -> b
         for row, values in zip(grid.rows, table, strict=True):
             for cell, value in zip(row.cells, values, strict=True):
                 cell.text = value
+        if merged_first_row:
+            grid.cell(0, 0).merge(grid.cell(0, len(table[0]) - 1)).text = merged_first_row
         document.add_paragraph("表后段落。")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -86,6 +90,7 @@ def test_read_report_txt_encodings(tmp_path: Path, name: str, data: bytes) -> No
         ("学校", "utf-8"),
         ("××市教育局", "utf-8"),
         ("教育局召开会议。", "gb18030"),
+        ("𠮷是四字节的字。", "gb18030"),  # beyond GBK: a four-byte GB18030 sequence
         ("教育局召开会议。", "utf-8"),
         ("plain ascii", "utf-8"),
     ],
@@ -99,7 +104,8 @@ def test_read_report_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None
     path.write_bytes(
         docx_bytes(
             ["市教育局工作汇报", "一、主要工作", "全年完成培训。"],
-            table=[["指标", "数量"], ["新增学位", "1200个"]],
+            table=[["", ""], ["指标", "数量"], ["新增学位", "1200个"]],
+            merged_first_row="学位情况",
         )
     )
     report = read_report(path)
@@ -107,6 +113,7 @@ def test_read_report_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None
         "市教育局工作汇报",
         "一、主要工作",
         "全年完成培训。",
+        "学位情况",
         "指标\t数量",
         "新增学位\t1200个",
         "表后段落。",
@@ -137,6 +144,7 @@ def test_read_report_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None
             ["指标\t数量", "学位\t200个", "保留  空格"],
         ),
         ("<p>没有声明编码的中文网页。</p>", "gbk", ["没有声明编码的中文网页。"]),
+        ('<meta charset="utf-8"><p>带字节序标记的网页。</p>', "utf-8-sig", ["带字节序标记的网页。"]),
     ],
 )
 def test_read_report_html_visible_text(tmp_path: Path, html: str, encoding: str, expected: list[str]) -> None:
