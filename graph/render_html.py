@@ -1,0 +1,524 @@
+"""Interactive HTML views of the graph: the whole graph, cities side by side, each report.
+
+A view is a small graph picked from the knowledge graph (``whole_view``,
+``cities_view``, ``report_view``). ``to_html`` lays it out with networkx, builds
+the vis-network nodes and edges with pyvis and renders one self-contained page:
+vis-network as pyvis ships it for ``cdn_resources="in_line"``, the page's own
+script and style, and the data, all inline, so the page fetches nothing.
+
+pyvis's page template is not used: it loads bootstrap from a CDN, and it writes
+node ids, the heading and link-bearing titles into the page as markup. Here report
+text reaches the page only as JSON in a non-executable script element, escaped so
+that it cannot close that element, and the page's script puts it into the document
+as text; the titles, legend and city names of the page are escaped by Jinja.
+
+>>> import networkx as nx
+>>> graph = nx.MultiDiGraph()
+>>> graph.add_node("report:00", label="Report", name="报告", title="报告", source="a.txt", reports=[])
+>>> sorted(to_pages(graph))
+['cities.html', 'graph.html', 'index.html', 'report-00.html']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import networkx as nx
+from edukg.graph import layout
+from edukg.ontology import check_label, check_relation, read_text, schema
+from markupsafe import Markup
+from pyvis.network import Network
+
+MAX_NODES = 400  # the whole-graph view keeps this many of the most connected nodes
+LABEL_CHARS = 18  # longer names are shortened on the canvas; the tooltip has them whole
+EVIDENCE_SHOWN = 3  # evidence sentences per edge tooltip
+SETTLE_ITERATIONS = 60  # physics steps in the browser after the precomputed layout
+
+_VIS_FILES = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One page: ``graph`` holds the nodes and edges to draw, with the knowledge graph's
+    attributes plus ``city`` (id of the node's jurisdiction, ``""`` when shared),
+    ``city_name``, ``sources`` and ``evidence`` on every node."""
+
+    stem: str
+    title: str
+    graph: nx.MultiDiGraph
+    notice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    nodes: dict[str, dict[str, Any]]
+    edges: dict[str, dict[str, Any]]
+
+
+@cache
+def view_style() -> Style:
+    """How each node label and relationship type is drawn, from ``ontology/view-style.toml``."""
+    table = tomllib.loads(read_text("view-style.toml"))
+    return Style(
+        nodes={check_label(label): style for label, style in table["node"].items()},
+        edges={check_relation(kind): style for kind, style in table["edge"].items()},
+    )
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that can sit inside a ``<script>`` element and mean the same.
+
+    >>> script_json({"name": "</script>&"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _SCRIPT_UNSAFE.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
+
+
+def report_stem(report: str) -> str:
+    """File stem of a report's page: ``report:1a2b`` -> ``report-1a2b``."""
+    return "report-" + re.sub(r"[^0-9A-Za-z_-]", "_", report.removeprefix("report:"))
+
+
+# ---------------------------------------------------------------- picking the views
+
+
+def whole_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
+    """The whole graph, or its ``max_nodes`` most connected nodes when it is larger."""
+    kept = sorted(graph, key=lambda node: (-graph.degree(node), node))[:max_nodes]
+    notice = ""
+    if len(graph) > max_nodes:
+        notice = (
+            f"Showing the {max_nodes} most connected of {len(graph)} nodes, and the edges between them. "
+            "Open a report's page or the cities view to see the rest."
+        )
+    return View(
+        "graph", "Knowledge graph", _subgraph(graph, kept, graph.subgraph(kept).edges(keys=True)), notice
+    )
+
+
+def cities_view(graph: nx.MultiDiGraph) -> View:
+    """Jurisdictions and the national initiatives they share.
+
+    A jurisdiction is linked to an initiative concept when one of its reports mentions
+    an instance of the concept, or one of its bodies is responsible for one; a concept
+    is drawn larger the more jurisdictions share it.
+    """
+    by_report = _report_jurisdictions(graph)
+    concepts = {
+        node
+        for node, attrs in graph.nodes(data=True)
+        if attrs["label"] == "Concept" and attrs.get("kind") == "initiative"
+    }
+    instances: dict[tuple[str, str], set[str]] = {}
+    for entity, concept in _instances(graph, concepts):
+        places = {
+            by_report[report] for report in graph.nodes[entity].get("reports", ()) if report in by_report
+        }
+        for body, _, kind in graph.in_edges(entity, keys=True):
+            if kind == "RESPONSIBLE_FOR":
+                places.update(_located_in(graph, body))
+        for place in places:
+            instances.setdefault((place, concept), set()).add(entity)
+    places = {node for node, attrs in graph.nodes(data=True) if attrs["label"] == "Jurisdiction"}
+    shared = {concept for _, concept in instances}
+    view = _subgraph(graph, sorted(places | shared), ())
+    for (place, concept), entities in sorted(instances.items()):
+        names = sorted({graph.nodes[entity]["name"] for entity in entities})
+        reports = sorted({report for entity in entities for report in graph.nodes[entity].get("reports", ())})
+        view.add_edge(place, concept, key="INSTANCE_OF", type="INSTANCE_OF", instances=names, reports=reports)
+    return View("cities", "Cities side by side: shared national initiatives", view)
+
+
+def report_view(graph: nx.MultiDiGraph, report: str) -> View:
+    """One report: its own bureau, its initiatives, their parts and their metrics.
+
+    Only what this report states is drawn; a node with no such edge is tied to the
+    report node, so that every node sits near its report.
+    """
+    check_label("Report")
+    initiative_labels = {check_label(name) for name in ("Programme", "Campaign", "Policy")}
+
+    def stated(u: str, v: str, kind: str) -> bool:
+        return u == report or report in graph.edges[u, v, kind].get("reports", ())
+
+    bureaus = [bureau for _, bureau, kind in graph.out_edges(report, keys=True) if kind == "ISSUED_BY"]
+    kept = {report, *bureaus}
+    kept.update(
+        node
+        for node, attrs in graph.nodes(data=True)
+        if attrs["label"] in initiative_labels and report in attrs.get("reports", ())
+    )
+    kept.update(
+        target
+        for bureau in bureaus
+        for _, target, kind in graph.out_edges(bureau, keys=True)
+        if kind == "RESPONSIBLE_FOR" and stated(bureau, target, kind)
+    )
+    frontier = list(kept - {report})
+    while frontier:
+        node = frontier.pop()
+        parts = [
+            u for u, _, kind in graph.in_edges(node, keys=True) if kind == "PART_OF" and stated(u, node, kind)
+        ]
+        metrics = [
+            v
+            for _, v, kind in graph.out_edges(node, keys=True)
+            if kind == "MEASURED_BY" and stated(node, v, kind)
+        ]
+        for found in (*parts, *metrics):
+            if found not in kept:
+                kept.add(found)
+                frontier.append(found)
+    drawn = {"ISSUED_BY", "RESPONSIBLE_FOR", "PART_OF", "MEASURED_BY"}
+    edges = [
+        (u, v, kind)
+        for u, v, kind in graph.subgraph(kept).edges(keys=True)
+        if kind in drawn and stated(u, v, kind)
+    ]
+    tied = {node for u, v, _ in edges for node in (u, v)}
+    edges += [(node, report, "MENTIONED_IN") for node in sorted(kept - tied - {report})]
+    attrs = graph.nodes[report]
+    title, source = attrs.get("title") or attrs["name"], attrs.get("source", "")
+    heading = f"{title} ({source})" if source and title != Path(source).stem else source or title
+    return View(report_stem(report), heading, _subgraph(graph, sorted(kept), edges))
+
+
+def _subgraph(
+    graph: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple[str, str, str]]
+) -> nx.MultiDiGraph:
+    """A new graph of ``nodes`` and ``edges`` of ``graph`` (edges it lacks get no attributes),
+    with the display attributes of ``View`` on the nodes."""
+    by_report = _report_jurisdictions(graph)
+    view = nx.MultiDiGraph()
+    for node in nodes:
+        attrs = graph.nodes[node]
+        city = _city(graph, node, by_report)
+        view.add_node(
+            node,
+            **attrs,
+            city=city,
+            city_name=_place_name(graph, city) if city else "",
+            sources=[
+                graph.nodes[report].get("source", report)
+                for report in attrs.get("reports", ())
+                if report in graph
+            ],
+            evidence=_first_evidence(graph, node),
+        )
+    for u, v, kind in edges:
+        stored = graph.edges[u, v, kind] if graph.has_edge(u, v, kind) else {}
+        view.add_edge(u, v, key=kind, **{**stored, "type": kind})
+    return view
+
+
+def _report_jurisdictions(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Report id -> the jurisdiction node that the report supports."""
+    return {
+        report: node
+        for node, attrs in graph.nodes(data=True)
+        if attrs["label"] == "Jurisdiction"
+        for report in attrs.get("reports", ())
+    }
+
+
+def _located_in(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    return [place for _, place, kind in graph.out_edges(node, keys=True) if kind == "LOCATED_IN"]
+
+
+def _instances(graph: nx.MultiDiGraph, concepts: set[str]) -> set[tuple[str, str]]:
+    """(entity, concept) for every entity that is an instance of one of ``concepts``."""
+    found = {(u, v) for u, v, kind in graph.edges(keys=True) if kind == "INSTANCE_OF" and v in concepts}
+    found.update(
+        (node, attrs["concept"]) for node, attrs in graph.nodes(data=True) if attrs.get("concept") in concepts
+    )
+    return found
+
+
+def _city(graph: nx.MultiDiGraph, node: str, by_report: dict[str, str]) -> str:
+    """The jurisdiction a node belongs to, ``""`` for what all cities share."""
+    attrs = graph.nodes[node]
+    if attrs["label"] == "Jurisdiction":
+        return node
+    if attrs["label"] == "Report":
+        return by_report.get(node, "")
+    if attrs["label"] == "Concept" or not attrs.get("jurisdiction"):
+        return ""
+    for place in _located_in(graph, node):
+        return place
+    return next((by_report[report] for report in attrs.get("reports", ()) if report in by_report), "")
+
+
+def _place_name(graph: nx.MultiDiGraph, place: str) -> str:
+    """A jurisdiction's name; a masked one (``**市``) also names its report, to tell them apart."""
+    attrs = graph.nodes[place]
+    if not attrs.get("masked"):
+        return attrs["name"]
+    sources = [
+        graph.nodes[report].get("source", report) for report in attrs.get("reports", ()) if report in graph
+    ]
+    return f"{attrs['name']} · {', '.join(sources)}" if sources else attrs["name"]
+
+
+def _first_evidence(graph: nx.MultiDiGraph, node: str) -> str:
+    """The first sentence (by report and offset) that states an edge of ``node``."""
+    evidence = [
+        item
+        for edges in (graph.out_edges(node, data="evidence"), graph.in_edges(node, data="evidence"))
+        for _, _, items in edges
+        for item in items or ()
+    ]
+    if not evidence:
+        return ""
+    return min(evidence, key=lambda item: (item.get("report", ""), item.get("start", 0)))["text"]
+
+
+# ---------------------------------------------------------------- drawing a view
+
+
+def to_html(view: View) -> str:
+    """The self-contained page of ``view``."""
+    style = view_style()
+    names = schema().labels
+    graph = view.graph
+    net = Network(directed=True, cdn_resources="in_line")
+    places = layout.positions(graph)
+    for node, attrs in sorted(graph.nodes(data=True)):
+        drawn = style.nodes[attrs["label"]]
+        net.add_node(
+            node,
+            label=_short(_display_name(attrs)),
+            shape=drawn["shape"],
+            color=drawn["color"],
+            x=places[node][0],
+            y=places[node][1],
+            value=graph.degree(node) + 1,
+            type=attrs["label"],
+            city=attrs["city"],
+            search=[name.lower() for name in (attrs["name"], *attrs.get("aliases", ()))],
+            tip=_node_tooltip(attrs),
+        )
+    for u, v, kind, attrs in sorted(graph.edges(keys=True, data=True)):
+        drawn = style.edges[kind]
+        instances = attrs.get("instances")
+        net.add_edge(
+            u,
+            v,
+            id=f"{u}>{kind}>{v}",
+            label="" if instances is not None else kind,
+            type=kind,
+            color={"color": drawn["color"], "highlight": drawn["color"]},
+            dashes=drawn["dashes"],
+            width=len(instances) if instances else 1,
+            tip=_edge_tooltip(attrs, graph.nodes[u]["name"], graph.nodes[v]["name"]),
+        )
+    cities = sorted(
+        {(attrs["city"], attrs["city_name"]) for _, attrs in graph.nodes(data=True) if attrs["city"]},
+        key=lambda city: (city[1], city[0]),
+    )
+    node_counts = _count(attrs["label"] for _, attrs in graph.nodes(data=True))
+    edge_counts = _count(kind for _, _, kind in graph.edges(keys=True))
+    return (
+        _templates()
+        .get_template("view.html")
+        .render(
+            title=view.title,
+            notice=view.notice,
+            cities=[{"id": city, "name": name} for city, name in cities],
+            node_legend=[
+                {
+                    "key": label,
+                    "name": f"{names[label]['zh']} {label}",
+                    "count": node_counts[label],
+                    "color": style.nodes[label]["color"],
+                    "shape": style.nodes[label]["shape"],
+                }
+                for label in schema().node_labels
+                if label in node_counts
+            ],
+            edge_legend=[
+                {"key": kind, "name": kind, "count": edge_counts[kind], **style.edges[kind]}
+                for kind in schema().relation_types
+                if kind in edge_counts
+            ],
+            data=Markup(
+                script_json({"nodes": net.nodes, "edges": net.edges, "options": _options(len(graph))})
+            ),
+            vis_js=Markup(_VIS_FILES.joinpath("vis-network.min.js").read_text(encoding="utf-8")),
+            vis_css=Markup(_VIS_FILES.joinpath("vis-network.css").read_text(encoding="utf-8")),
+            page_js=Markup(_asset("view.js")),
+            page_css=Markup(_asset("view.css")),
+        )
+    )
+
+
+def _display_name(attrs: dict[str, Any]) -> str:
+    if attrs["label"] == "Metric" and attrs.get("value"):
+        return f"{attrs['name']} {attrs['value']}{attrs.get('unit', '')}"
+    if attrs["label"] == "Jurisdiction":
+        return attrs["city_name"]
+    return attrs.get("title") or attrs["name"] if attrs["label"] == "Report" else attrs["name"]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _node_tooltip(attrs: dict[str, Any]) -> list[list[str]]:
+    """Rows of (field, text) shown when the pointer rests on a node."""
+    label = attrs["label"]
+    rows = [["type", f"{label} · {schema().labels[label]['zh']}"], ["name", _display_name(attrs)]]
+    if attrs.get("aliases"):
+        rows.append(["aliases", "、".join(attrs["aliases"])])
+    if label == "Concept":
+        rows.append(["English", attrs.get("name_en", "")])
+    elif attrs.get("scope") == "national":
+        rows.append(["jurisdiction", "national"])
+    else:
+        rows.append(["jurisdiction", attrs.get("jurisdiction") or attrs["city_name"] or "not named"])
+    if label == "Metric" and attrs.get("comparison"):
+        rows.append(["comparison", attrs["comparison"]])
+    if attrs.get("status"):
+        rows.append(["status", attrs["status"]])
+    if attrs.get("sources"):
+        rows.append(["reports", ", ".join(attrs["sources"])])
+    if attrs.get("evidence"):
+        rows.append(["evidence", attrs["evidence"]])
+    return rows
+
+
+def _edge_tooltip(attrs: dict[str, Any], source: str, target: str) -> list[list[str]]:
+    """Rows of (field, text) shown when the pointer rests on an edge."""
+    rows = [["relation", f"{source} → {attrs['type']} → {target}"]]
+    if "instances" in attrs:
+        rows.append(["instances", "、".join(attrs["instances"])])
+    if attrs.get("status"):
+        rows.append(["status", attrs["status"]])
+    evidence = attrs.get("evidence") or []
+    rows.extend(["evidence", item["text"]] for item in evidence[:EVIDENCE_SHOWN])
+    if len(evidence) > EVIDENCE_SHOWN:
+        rows.append(["", f"… and {len(evidence) - EVIDENCE_SHOWN} more"])
+    return rows
+
+
+def _options(node_count: int) -> dict[str, Any]:
+    """vis-network options: a short, bounded settling from the precomputed layout, then still."""
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False},
+        "physics": {
+            "enabled": node_count > 1,
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -3000,
+                "springLength": 110,
+                "springConstant": 0.03,
+                "avoidOverlap": 0.3,
+                "damping": 0.5,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": SETTLE_ITERATIONS,
+                "updateInterval": 20,
+                "fit": True,
+            },
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": node_count > 150},
+        "nodes": {"font": {"size": 13}, "scaling": {"min": 8, "max": 30}},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "font": {"size": 9, "color": "#666", "strokeWidth": 2},
+            # relation names appear once zoomed in far enough to read them
+            "scaling": {"label": {"drawThreshold": 8}},
+            "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2},
+        },
+    }
+
+
+def _count(items: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("edukg.graph", "templates"), autoescape=True)
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- all pages
+
+
+def to_index(graph: nx.MultiDiGraph) -> str:
+    """The page that links every view."""
+    reports = sorted(
+        (attrs.get("source", ""), node, attrs)
+        for node, attrs in graph.nodes(data=True)
+        if attrs["label"] == "Report"
+    )
+    return (
+        _templates()
+        .get_template("index.html")
+        .render(
+            summary=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
+            reports=[
+                {
+                    "href": report_stem(node) + ".html",
+                    "title": attrs.get("title") or attrs["name"],
+                    "meta": " · ".join(part for part in (source, attrs.get("jurisdiction", "")) if part),
+                }
+                for source, node, attrs in reports
+            ],
+        )
+    )
+
+
+def views(graph: nx.MultiDiGraph) -> list[View]:
+    """Every view of ``graph``: the whole graph, the cities, then one per report."""
+    reports = sorted(node for node, label in graph.nodes(data="label") if label == "Report")
+    return [whole_view(graph), cities_view(graph), *(report_view(graph, report) for report in reports)]
+
+
+def to_pages(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """File name -> page, for every view of ``graph`` and the index."""
+    pages = {f"{view.stem}.html": to_html(view) for view in views(graph)}
+    pages["index.html"] = to_index(graph)
+    return pages
+
+
+def write_views(
+    graph: nx.MultiDiGraph,
+    out_dir: str | Path,
+    progress: Callable[[list[View]], Iterable[View]] = iter,
+) -> list[Path]:
+    """Write every view of ``graph`` and ``index.html`` into ``out_dir``; the paths written.
+
+    ``progress`` wraps the list of views as they are written, e.g. ``tqdm``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for view in progress(views(graph)):
+        path = out / f"{view.stem}.html"
+        path.write_text(to_html(view), encoding="utf-8")
+        written.append(path)
+    index = out / "index.html"
+    index.write_text(to_index(graph), encoding="utf-8")
+    return [*written, index]

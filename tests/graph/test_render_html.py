@@ -1,0 +1,539 @@
+"""The HTML views, checked as pages in a real headless Chromium.
+
+Screenshots go to tests/artifacts/views/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from edukg.graph import render_html
+from edukg.ontology import node_labels, relation_types
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "views"
+READY_SECONDS = 3.0
+
+# ---------------------------------------------------------------- fixture graphs after ARCHITECTURE.md
+
+
+def node_id(label: str, *identity: str) -> str:
+    return f"{label.lower()}:{hashlib.sha256('|'.join(identity).encode()).hexdigest()[:16]}"
+
+
+def evidence(report: str, text: str) -> dict[str, Any]:
+    return {"report": report, "sentence": 0, "start": 0, "end": len(text), "text": text, "status": "reported"}
+
+
+@dataclass
+class GraphMaker:
+    """Adds nodes and edges with the attributes build.py gives them."""
+
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+
+    def report(self, key: str, title: str, source: str, place: str, masked: bool = False) -> str:
+        report = node_id("Report", key)
+        self.graph.add_node(
+            report,
+            label="Report",
+            name=title,
+            title=title,
+            source=source,
+            bureau="教育局",
+            level="市",
+            jurisdiction=place,
+            masked=masked,
+            chars=1000,
+            reports=[report],
+        )
+        jurisdiction = node_id("Jurisdiction", place if not masked else key)
+        self.graph.add_node(
+            jurisdiction, label="Jurisdiction", name=place, level="市", masked=masked, reports=[report]
+        )
+        return report
+
+    def concept(self, name: str, kind: str = "initiative") -> str:
+        concept = node_id("Concept", name)
+        self.graph.add_node(
+            concept, label="Concept", name=name, name_en=f"{name} (en)", kind=kind, aliases=[]
+        )
+        return concept
+
+    def entity(
+        self, label: str, name: str, reports: list[str], concept: str = "", aliases: tuple[str, ...] = ()
+    ) -> str:
+        national = len(reports) > 1
+        place = "" if national else self.graph.nodes[reports[0]]["jurisdiction"]
+        entity = node_id(label, name, *([] if national else reports))
+        self.graph.add_node(
+            entity,
+            label=label,
+            name=name,
+            aliases=sorted(aliases),
+            scope="national" if national else "local",
+            jurisdiction=place,
+            status="reported",
+            concept=concept,
+            mentions=[],
+            reports=sorted(reports),
+        )
+        for report in reports:
+            self.edge(entity, report, "MENTIONED_IN", report, f"{name}的有关情况。")
+        if concept:
+            self.edge(entity, concept, "INSTANCE_OF", reports[0], f"{name}的有关情况。")
+        if not national and label in ("Bureau", "Institution"):
+            place_node = next(
+                n
+                for n, a in self.graph.nodes(data=True)
+                if a["label"] == "Jurisdiction" and reports[0] in a["reports"]
+            )
+            self.edge(entity, place_node, "LOCATED_IN", reports[0], f"{name}的有关情况。")
+        return entity
+
+    def edge(self, source: str, target: str, kind: str, report: str, text: str) -> None:
+        rows = [evidence(report, text)] if kind != "ISSUED_BY" else []
+        self.graph.add_edge(
+            source,
+            target,
+            key=kind,
+            type=kind,
+            reports=sorted({row["report"] for row in rows}),
+            evidence=rows,
+            status="reported" if rows else "planned",
+        )
+
+
+@dataclass(frozen=True)
+class Crafted:
+    graph: nx.MultiDiGraph
+    ids: dict[str, str]  # short name -> node id
+
+
+def make_crafted(text: Callable[[str], str] = lambda name: name) -> Crafted:
+    """Three reports (one masked), national campaign and bureau, initiatives, a part and a metric.
+
+    ``text`` rewrites every piece of report text, to plant hostile strings.
+    """
+    make = GraphMaker()
+    ids: dict[str, str] = {}
+    ids["r1"] = make.report(
+        "r1", text("芜湖市教育局主题教育进展情况汇报"), text("000_wuhu.txt"), text("芜湖市")
+    )
+    ids["r2"] = make.report("r2", text("教育局汇报发言"), text("001_masked.txt"), text("**市"), masked=True)
+    ids["r3"] = make.report("r3", text("蜀山区教育局工作总结"), text("002_shushan.txt"), text("蜀山区"))
+    ids["theme"] = make.concept(text("主题教育"))
+    ids["double"] = make.concept(text("双减"))
+    ids["moe-concept"] = make.concept(text("教育部"), kind="body")
+    ids["campaign"] = make.entity(
+        "Campaign", text("主题教育"), [ids["r1"], ids["r2"], ids["r3"]], ids["theme"]
+    )
+    ids["moe"] = make.entity("Bureau", text("教育部"), [ids["r1"], ids["r3"]], ids["moe-concept"])
+    ids["b1"] = make.entity("Bureau", text("芜湖市教育局"), [ids["r1"]], aliases=(text("局党组"),))
+    ids["p1"] = make.entity("Programme", text("时代新人铸魂工程"), [ids["r1"]])
+    ids["p2"] = make.entity("Programme", text("芜湖双减行动"), [ids["r1"]], ids["double"])
+    ids["p3"] = make.entity("Programme", text("思政课一体化建设"), [ids["r1"]])
+    ids["m1"] = make.entity("Metric", text("覆盖学校"), [ids["r1"]])
+    make.graph.nodes[ids["m1"]].update(value="120", unit="所", numeric=120.0, masked=False, comparison="")
+    ids["b2"] = make.entity("Bureau", text("**市教育局"), [ids["r2"]])
+    ids["p4"] = make.entity("Campaign", text("双减专项治理"), [ids["r2"]], ids["double"])
+    ids["q1"] = make.entity("Policy", text("课后服务实施方案"), [ids["r2"]])
+    ids["b3"] = make.entity("Bureau", text("蜀山区教育局"), [ids["r3"]])
+    ids["i1"] = make.entity("Institution", text("蜀山区实验小学"), [ids["r3"]])
+    for report, bureau in (("r1", "b1"), ("r2", "b2"), ("r3", "b3")):
+        make.edge(ids[report], ids[bureau], "ISSUED_BY", ids[report], "")
+    for source, target, kind, report in (
+        ("b1", "p1", "RESPONSIBLE_FOR", "r1"),
+        ("b1", "p2", "RESPONSIBLE_FOR", "r1"),
+        ("b1", "campaign", "RESPONSIBLE_FOR", "r1"),
+        ("p3", "p1", "PART_OF", "r1"),
+        ("p1", "m1", "MEASURED_BY", "r1"),
+        ("b2", "p4", "RESPONSIBLE_FOR", "r2"),
+        ("b2", "q1", "RESPONSIBLE_FOR", "r2"),
+        ("b3", "i1", "RESPONSIBLE_FOR", "r3"),
+    ):
+        make.edge(ids[source], ids[target], kind, ids[report], text(f"{kind}的证据句。"))
+    return Crafted(make.graph, ids)
+
+
+def make_big(size: int) -> nx.MultiDiGraph:
+    """A graph of ``size`` nodes in five reports; a few hubs and many leaves, like real ones."""
+    make = GraphMaker()
+    reports = [make.report(f"r{i}", f"第{i}号报告", f"{i:03}.txt", f"第{i}市") for i in range(5)]
+    entities = []
+    labels = ["Programme", "Campaign", "Policy", "Document", "Institution", "Metric"]
+    while make.graph.number_of_nodes() < size:
+        index = len(entities)
+        report = reports[index % 5]
+        entities.append(make.entity(labels[index % 6], f"举措{index}", [report]))
+        if index >= 5:
+            make.edge(entities[index // 7], entities[index], "PART_OF", report, f"第{index}句。")
+    return make.graph
+
+
+@pytest.fixture(scope="module")
+def crafted() -> Crafted:
+    return make_crafted()
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def test_view_style_covers_the_ontology() -> None:
+    style = render_html.view_style()
+    assert set(style.nodes) == set(node_labels())
+    assert set(style.edges) == set(relation_types())
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["</script><script>alert(1)</script>", "<!-- x", "A & B", "\u2028\u2029", "引号“”'\"", {"k": ["<b>"]}],
+)
+def test_script_json_cannot_leave_its_element(value: Any) -> None:
+    text = render_html.script_json(value)
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(text) == value
+
+
+def test_whole_view_keeps_small_graphs_whole(crafted: Crafted) -> None:
+    view = render_html.whole_view(crafted.graph)
+    assert set(view.graph) == set(crafted.graph)
+    assert set(view.graph.edges(keys=True)) == set(crafted.graph.edges(keys=True))
+    assert view.notice == ""
+
+
+def test_whole_view_reduces_to_most_connected() -> None:
+    graph = make_big(450)
+    view = render_html.whole_view(graph, max_nodes=100)
+    ranked = sorted(graph, key=lambda node: (-graph.degree(node), node))
+    assert set(view.graph) == set(ranked[:100])
+    assert set(view.graph.edges(keys=True)) == set(graph.subgraph(ranked[:100]).edges(keys=True))
+    assert "100 most connected of 450" in view.notice
+
+
+def names(graph: nx.MultiDiGraph, nodes: Any) -> set[str]:
+    return {graph.nodes[node]["name"] for node in nodes}
+
+
+def test_cities_view_links_jurisdictions_to_shared_initiatives(crafted: Crafted) -> None:
+    view = render_html.cities_view(crafted.graph).graph
+    links = {(view.nodes[u]["name"], view.nodes[v]["name"]) for u, v in view.edges()}
+    assert links == {
+        ("芜湖市", "主题教育"),
+        ("芜湖市", "双减"),
+        ("**市", "主题教育"),
+        ("**市", "双减"),
+        ("蜀山区", "主题教育"),
+    }
+    assert names(view, view) == {
+        "芜湖市",
+        "**市",
+        "蜀山区",
+        "主题教育",
+        "双减",
+    }  # the body concept is not an initiative
+    assert view.in_degree(crafted.ids["theme"]) == 3
+    masked = next(node for node in view if view.nodes[node]["name"] == "**市")
+    assert view.edges[masked, crafted.ids["double"], "INSTANCE_OF"]["instances"] == ["双减专项治理"]
+
+
+def test_report_view_is_bureau_initiatives_parts_metrics(crafted: Crafted) -> None:
+    view = render_html.report_view(crafted.graph, crafted.ids["r1"])
+    assert view.stem == "report-" + crafted.ids["r1"].removeprefix("report:")
+    assert set(view.graph) == {crafted.ids[key] for key in ("r1", "b1", "p1", "p2", "p3", "m1", "campaign")}
+    kinds = {(u, v, k) for u, v, k in view.graph.edges(keys=True)}
+    assert (crafted.ids["r1"], crafted.ids["b1"], "ISSUED_BY") in kinds
+    assert (crafted.ids["p3"], crafted.ids["p1"], "PART_OF") in kinds
+    assert (crafted.ids["p1"], crafted.ids["m1"], "MEASURED_BY") in kinds
+    assert all(k != "MENTIONED_IN" for _, _, k in kinds)  # every node is tied by what the report states
+
+
+def test_write_views_writes_every_page(crafted: Crafted, tmp_path: Path) -> None:
+    written = render_html.write_views(crafted.graph, tmp_path)
+    reports = sorted(crafted.ids[key].removeprefix("report:") for key in ("r1", "r2", "r3"))
+    assert sorted(path.name for path in written) == sorted(
+        ["graph.html", "cities.html", "index.html", *(f"report-{hex_id}.html" for hex_id in reports)]
+    )
+    for path in written:
+        page = path.read_text(encoding="utf-8")
+        assert "cdn." not in page and "<link" not in page and "<script src" not in page
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="report-{hex_id}.html"' in index for hex_id in reports)
+
+
+# ---------------------------------------------------------------- in Chromium
+
+
+@dataclass
+class Opened:
+    page: Any
+    errors: list[str]
+    requests: list[str]
+    seconds: float
+
+    def js(self, expression: str, argument: Any = None) -> Any:
+        return self.page.evaluate(expression, argument)
+
+    def shown_nodes(self) -> set[str]:
+        return set(self.js("edukgView.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+
+    def shown_edges(self) -> set[tuple[str, str, str]]:
+        rows = self.js("edukgView.edges.get({filter: e => !e.hidden}).map(e => [e.from, e.to, e.type])")
+        return {tuple(row) for row in rows}
+
+
+@pytest.fixture
+def open_page(chromium: Any) -> Iterator[Callable[[Path], Opened]]:
+    """Open a page, wait until the network is drawn, and record errors and requests on the way."""
+    pages = []
+
+    def open_(path: Path) -> Opened:
+        page = chromium.new_page(viewport={"width": 1400, "height": 900})
+        pages.append(page)
+        opened = Opened(page, [], [], 0.0)
+        page.on(
+            "console",
+            lambda message: message.type in ("error", "warning") and opened.errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: opened.errors.append(str(error)))
+        page.on("request", lambda request: opened.requests.append(request.url))
+        start = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_function("window.edukgView !== undefined && window.edukgView.ready", timeout=20_000)
+        opened.seconds = time.perf_counter() - start
+        return opened
+
+    yield open_
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def crafted_pages(crafted: Crafted, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("views")
+    render_html.write_views(crafted.graph, out)
+    return out
+
+
+def screenshot(opened: Opened, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def assert_clean(opened: Opened, path: Path) -> None:
+    assert opened.errors == []
+    assert opened.requests == [path.as_uri()]  # nothing fetched: no CDN, no fonts, no images
+    assert opened.seconds < READY_SECONDS
+
+
+def check_drawn(opened: Opened, view: render_html.View) -> None:
+    """The page draws exactly the view's nodes and edges, with a legend of its node types."""
+    assert opened.shown_nodes() == set(view.graph)
+    assert opened.shown_edges() == set(view.graph.edges(keys=True))
+    legend = opened.js("[...document.querySelectorAll('input[name=type]')].map(box => box.value)")
+    assert sorted(legend) == sorted({label for _, label in view.graph.nodes(data="label")})
+    assert opened.js("document.querySelectorAll('#legend svg.glyph').length") == len(legend)
+    labels = opened.js("Object.fromEntries(edukgView.nodes.get().map(n => [n.id, n.label]))")
+    for node, name in view.graph.nodes(data="name"):
+        assert len(labels[node]) <= render_html.LABEL_CHARS
+        assert name.startswith(labels[node].removesuffix("…")[: len(name)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["graph", "cities", "report"])
+def test_view_draws_exactly_its_graph(
+    kind: str, crafted: Crafted, crafted_pages: Path, open_page: Any
+) -> None:
+    view = {
+        "graph": lambda: render_html.whole_view(crafted.graph),
+        "cities": lambda: render_html.cities_view(crafted.graph),
+        "report": lambda: render_html.report_view(crafted.graph, crafted.ids["r1"]),
+    }[kind]()
+    path = crafted_pages / f"{view.stem}.html"
+    opened = open_page(path)
+    assert_clean(opened, path)
+    check_drawn(opened, view)
+    if kind == "graph":
+        assert opened.shown_nodes() == set(crafted.graph)
+        assert opened.shown_edges() == set(crafted.graph.edges(keys=True))
+    screenshot(opened, f"crafted-{kind}")
+
+
+@pytest.mark.slow
+def test_views_of_the_sample_reports(sample_graph: nx.MultiDiGraph, tmp_path: Path, open_page: Any) -> None:
+    written = render_html.write_views(sample_graph, tmp_path)
+    reports = [node for node, label in sample_graph.nodes(data="label") if label == "Report"]
+    assert len(written) == 3 + len(reports)
+    ranked = sorted(sample_graph, key=lambda node: (-sample_graph.degree(node), node))
+    for view in render_html.views(sample_graph):
+        path = tmp_path / f"{view.stem}.html"
+        opened = open_page(path)
+        assert_clean(opened, path)
+        check_drawn(opened, view)
+        if view.stem == "graph":
+            kept = ranked[: render_html.MAX_NODES]
+            assert opened.shown_nodes() == set(kept)
+            assert opened.shown_edges() == set(sample_graph.subgraph(kept).edges(keys=True))
+        screenshot(opened, f"sample-{view.stem}")
+        opened.page.close()
+
+
+def city_of(view: nx.MultiDiGraph, city: str) -> set[str]:
+    """What the city filter should leave: the city's nodes and the shared nodes they touch."""
+    local = {node for node, attrs in view.nodes(data=True) if attrs["city"] == city}
+    shared = {
+        other for node in local for other in nx.all_neighbors(view, node) if view.nodes[other]["city"] == ""
+    }
+    return local | shared
+
+
+@pytest.mark.slow
+def test_city_and_type_filters_hide_nodes(crafted: Crafted, crafted_pages: Path, open_page: Any) -> None:
+    view = render_html.whole_view(crafted.graph).graph
+    opened = open_page(crafted_pages / "graph.html")
+    wuhu = next(
+        node
+        for node, attrs in view.nodes(data=True)
+        if attrs["label"] == "Jurisdiction" and attrs["name"] == "芜湖市"
+    )
+    opened.page.select_option("#city", wuhu)
+    shown = opened.shown_nodes()
+    assert shown == city_of(view, wuhu)
+    assert (
+        crafted.ids["b2"] not in shown and crafted.ids["b3"] not in shown and crafted.ids["campaign"] in shown
+    )
+    assert all(u in shown and v in shown for u, v, _ in opened.shown_edges())
+    screenshot(opened, "crafted-graph-city-filter")
+
+    opened.page.select_option("#city", "")
+    opened.page.uncheck("input[name=type][value=Report]")
+    opened.page.uncheck("input[name=relation][value=PART_OF]")
+    shown = opened.shown_nodes()
+    assert shown == {node for node, label in view.nodes(data="label") if label != "Report"}
+    assert {kind for _, _, kind in opened.shown_edges()} == {
+        "RESPONSIBLE_FOR",
+        "MEASURED_BY",
+        "LOCATED_IN",
+        "INSTANCE_OF",
+    }
+    assert (
+        opened.js("document.getElementById('shown').textContent")
+        == f"{len(shown)} of {len(view)} nodes shown"
+    )
+
+
+@pytest.mark.slow
+def test_city_filter_on_the_sample_reports(
+    sample_graph: nx.MultiDiGraph, tmp_path: Path, open_page: Any
+) -> None:
+    view = render_html.whole_view(sample_graph)
+    path = tmp_path / "graph.html"
+    path.write_text(render_html.to_html(view), encoding="utf-8")
+    opened = open_page(path)
+    cities = opened.js("[...document.querySelectorAll('#city option')].map(o => o.value).filter(v => v)")
+    assert sorted(cities) == sorted(
+        node for node, label in sample_graph.nodes(data="label") if label == "Jurisdiction"
+    )
+    for city in cities:
+        opened.page.select_option("#city", city)
+        assert opened.shown_nodes() == city_of(view.graph, city)
+        assert all(
+            u in city_of(view.graph, city) and v in city_of(view.graph, city)
+            for u, v, _ in opened.shown_edges()
+        )
+    screenshot(opened, "sample-graph-city-filter")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("铸魂", ["p1"]), ("局党组", ["b1"]), ("教育局", ["b1", "b2", "b3", "r1", "r2", "r3"])],
+)
+def test_search_selects_names_and_aliases(
+    query: str, found: list[str], crafted: Crafted, crafted_pages: Path, open_page: Any
+) -> None:
+    opened = open_page(crafted_pages / "graph.html")
+    opened.page.fill("#search", query)
+    assert set(opened.js("edukgView.network.getSelectedNodes()")) == {crafted.ids[key] for key in found}
+    assert opened.js("document.getElementById('search-count').textContent") == f"{len(found)} found"
+
+
+@pytest.mark.slow
+def test_large_graph_is_reduced_and_quick(tmp_path: Path, open_page: Any) -> None:
+    graph = make_big(700)
+    view = render_html.whole_view(graph)
+    path = tmp_path / "graph.html"
+    path.write_text(render_html.to_html(view), encoding="utf-8")
+    opened = open_page(path)
+    assert_clean(opened, path)
+    assert opened.shown_nodes() == set(view.graph) and len(view.graph) == render_html.MAX_NODES
+    assert opened.shown_edges() == set(view.graph.edges(keys=True))
+    notice = opened.js("document.getElementById('notice').textContent")
+    assert f"{render_html.MAX_NODES} most connected of 700 nodes" in notice
+    screenshot(opened, "big-graph-reduced")
+
+
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '"><img src=x onerror=window.__pwned=1>',
+    "</script><script>window.__pwned=1</script>",
+    '<a href="javascript:window.__pwned=1">href</a>',
+    "' onmouseover='window.__pwned=1' & \"引号\" &amp;",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "payload"), [("all", " ".join(HOSTILE)), ("attribute", HOSTILE[1])])
+def test_hostile_text_is_shown_not_run(
+    case: str, payload: str, tmp_path: Path, open_page: Any, chromium: Any
+) -> None:
+    hostile = make_crafted(lambda name: f"{name}{payload}")
+    render_html.write_views(hostile.graph, tmp_path)
+    for stem in ("graph", "cities", render_html.report_stem(hostile.ids["r2"])):
+        path = tmp_path / f"{stem}.html"
+        opened = open_page(path)
+        assert opened.errors == []
+        assert opened.js("window.__pwned") is None
+        assert opened.js("document.querySelectorAll('img, iframe, a[href^=javascript]').length") == 0
+        if stem.startswith("report-"):
+            assert payload in opened.js("document.getElementById('title').textContent")
+        if stem == "graph":
+            options = opened.js("[...document.querySelectorAll('#city option')].map(o => o.textContent)")
+            assert f"芜湖市{payload}" in options
+            tip = opened.js("id => edukgView.nodes.get(id).title.textContent", hostile.ids["b1"])
+            assert f"芜湖市教育局{payload}" in tip and f"局党组{payload}" in tip
+            hover(opened, hostile.ids["p1"])
+            tooltip = opened.js("document.querySelector('div.vis-tooltip').textContent")
+            assert f"时代新人铸魂工程{payload}" in tooltip
+            assert opened.js("window.__pwned") is None
+            screenshot(opened, f"hostile-{case}-graph")
+    index = chromium.new_page()
+    try:
+        index.goto((tmp_path / "index.html").as_uri())
+        assert index.evaluate("window.__pwned") is None
+        titles = index.evaluate("[...document.querySelectorAll('#reports a')].map(a => a.textContent)")
+        assert f"蜀山区教育局工作总结{payload}" in titles
+    finally:
+        index.close()
+
+
+def hover(opened: Opened, node: str) -> None:
+    """Rest the pointer on ``node`` until vis-network shows its tooltip."""
+    x, y = opened.js(
+        """id => {
+            const network = edukgView.network;
+            const point = network.canvasToDOM(network.getPositions([id])[id]);
+            const box = document.getElementById("network").getBoundingClientRect();
+            return [point.x + box.left, point.y + box.top];
+        }""",
+        node,
+    )
+    opened.page.mouse.move(x - 40, y - 40)
+    opened.page.mouse.move(x, y, steps=4)
+    opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
