@@ -70,6 +70,8 @@ def plan_cues() -> PlanCues:
     """The rules of ``ontology/lexicon/plan-cues.txt``, compiled."""
     by_rule: dict[str, list[str]] = {"heading": [], "opening": [], "sentence": [], "disposal": []}
     for rule, cue in lexicon_table("plan-cues"):
+        if rule not in by_rule:
+            raise ValueError(f"plan-cues.txt: unknown rule {rule!r} (expected one of {', '.join(by_rule)})")
         by_rule[rule].append(cue)
 
     def alternation(cues: list[str]) -> re.Pattern[str]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 import re
 from pathlib import Path
 
 import pytest
-from edukg.ingest import read_report, report_from_text
+from edukg.ingest import metadata, read_report, readers, report_from_text, structure
 from edukg.ingest.structure import normalise_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from edukg import ingest
 from edukg.records import Report
 
 SAMPLES = {
@@ -118,3 +120,9 @@ def test_offsets_hold_for_any_text(text: str) -> None:
 @pytest.mark.parametrize("name", ["000", "003"])
 def test_sample_report_offsets(sample_reports: list[Path], name: str) -> None:
     assert_offsets_hold(read_report(next(p for p in sample_reports if p.name.startswith(name))))
+
+
+@pytest.mark.parametrize("module", [ingest, metadata, readers, structure], ids=lambda m: m.__name__)
+def test_docstring_examples(module: object) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -236,23 +236,25 @@ def test_read_report_permission_denied(tmp_path: Path, folder_mode: int, file_mo
     folder.mkdir()
     path = folder / "secret.txt"
     path.write_text("正文。", encoding="utf-8")
-    unprivileged = os.geteuid() == 0  # as root, the child drops to nobody; else the owner is shut out
-    path.chmod(file_mode if unprivileged else file_mode & 0o077)
-    folder.chmod(folder_mode if unprivileged else folder_mode & 0o077)
+    as_root = os.geteuid() == 0  # root reads anything: the child drops to nobody; else shut the owner out
+    path.chmod(file_mode if as_root else file_mode & 0o077)
+    folder.chmod(folder_mode if as_root else folder_mode & 0o077)
     reader, writer = os.pipe()
     child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        os.close(reader)
-        if unprivileged:
-            os.setgid(65534)
-            os.setuid(65534)
+    if child == 0:  # pragma: no cover - runs in the child, which must never return into pytest
         try:
-            read_text(path)
-            outcome = "read"
-        except InputError as error:
-            outcome = error.reason
-        os.write(writer, outcome.encode())
-        os._exit(0)
+            os.close(reader)
+            if as_root:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                read_text(path)
+                outcome = "read"
+            except InputError as error:
+                outcome = error.reason
+            os.write(writer, outcome.encode())
+        finally:
+            os._exit(0)
     os.close(writer)
     with os.fdopen(reader) as pipe:
         outcome = pipe.read()
