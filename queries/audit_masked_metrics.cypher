@@ -7,9 +7,10 @@ MATCH (metric:Metric)-[:MENTIONED_IN]->(report:Report)
 WHERE metric.masked = true
   AND report.source CONTAINS $report
 OPTIONAL MATCH (entity)-[:MEASURED_BY]->(metric)
+WITH metric, report, collect(entity.name) AS measures
 RETURN report.source AS report,
        metric.name AS indicator,
        metric.value AS value,
        metric.unit AS unit,
-       collect(entity.name) AS measures
+       measures
 ORDER BY report, indicator, value

@@ -9,9 +9,10 @@ WITH DISTINCT entity
 OPTIONAL MATCH (entity)-[link:RESPONSIBLE_FOR|PART_OF|MEASURED_BY]-()
 WITH entity, count(link) AS links
 WHERE links = 0
-OPTIONAL MATCH (entity)-[:MENTIONED_IN]->(report:Report)
+MATCH (entity)-[:MENTIONED_IN]->(report:Report)
+WITH entity, collect(report.source) AS reports
 RETURN labels(entity)[0] AS type,
        entity.name AS entity,
        entity.jurisdiction AS jurisdiction,
-       collect(report.source) AS reports
+       reports
 ORDER BY type, entity, jurisdiction

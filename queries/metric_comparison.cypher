@@ -8,12 +8,13 @@ MATCH (metric:Metric)-[:MENTIONED_IN]->(report:Report)
 WHERE metric.name CONTAINS $indicator
   AND ($include_masked OR NOT metric.masked)
 OPTIONAL MATCH (entity)-[:MEASURED_BY]->(metric)
+WITH metric, report, collect(entity.name) AS measures
 RETURN metric.name AS indicator,
        metric.value AS value,
        metric.numeric AS numeric,
        metric.unit AS unit,
        metric.masked AS masked,
        metric.comparison AS comparison,
-       collect(entity.name) AS measures,
+       measures,
        report.source AS report
 ORDER BY unit, numeric DESC, indicator, report

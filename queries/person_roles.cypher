@@ -10,8 +10,9 @@ WITH person, collect(DISTINCT body.name) AS bodies
 OPTIONAL MATCH (person)-[:RESPONSIBLE_FOR]->(work)
 WITH person, bodies, collect(DISTINCT work.name) AS responsible_for
 OPTIONAL MATCH (person)-[:MENTIONED_IN]->(report:Report)
+WITH person, bodies, responsible_for, collect(report.source) AS reports
 RETURN person.name AS person,
        bodies,
        responsible_for,
-       collect(report.source) AS reports
+       reports
 ORDER BY person

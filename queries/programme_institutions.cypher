@@ -7,6 +7,7 @@ MATCH (programme:Programme)
 WHERE programme.name CONTAINS $programme
 MATCH (programme)<-[:PART_OF*0..]-(item)
 MATCH (institution:Institution)
+WHERE institution <> item
 OPTIONAL MATCH (item)-[link]-(institution)
 WITH programme, institution, link,
      coalesce(item.mentions_report, []) AS item_reports,

@@ -9,7 +9,7 @@ WHERE (a.name = $source OR $source IN a.aliases)
   AND (b.name = $target OR $target IN b.aliases)
   AND a <> b
   AND NOT a:Report AND NOT b:Report
-MATCH path = (a)-[:RESPONSIBLE_FOR|PART_OF|MEASURED_BY|LOCATED_IN|ISSUED_BY|INSTANCE_OF*1..6]-(b)
+MATCH path = (a)-[:RESPONSIBLE_FOR|PART_OF|MEASURED_BY|LOCATED_IN|ISSUED_BY|INSTANCE_OF*1..8]-(b)
 WITH a, b, path
 ORDER BY length(path)
 WITH a, b, head(collect(path)) AS path

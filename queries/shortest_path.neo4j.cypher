@@ -9,7 +9,7 @@ WHERE (a.name = $source OR $source IN a.aliases)
   AND (b.name = $target OR $target IN b.aliases)
   AND a <> b
   AND NOT a:Report AND NOT b:Report
-MATCH path = shortestPath((a)-[:RESPONSIBLE_FOR|PART_OF|MEASURED_BY|LOCATED_IN|ISSUED_BY|INSTANCE_OF*1..6]-(b))
+MATCH path = shortestPath((a)-[:RESPONSIBLE_FOR|PART_OF|MEASURED_BY|LOCATED_IN|ISSUED_BY|INSTANCE_OF*1..8]-(b))
 WITH a, b, path, nodes(path) AS hops, relationships(path) AS links
 RETURN a.name AS source,
        labels(a)[0] AS source_type,

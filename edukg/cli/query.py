@@ -113,4 +113,5 @@ def run(
     bound = entry.bind(_parse_params(params))
     with open_store(uri, out_dir=out, user=user, database=database) as store:
         result = run_query(entry, bound, store)
-    click.echo(render(result, format_))
+    text = render(result, format_)
+    click.echo(text, nl=not text.endswith("\n"))

@@ -1,0 +1,131 @@
+"""``edukg query list | show | run`` end to end, against the session's real FalkorDB."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from edukg.queries.catalogue import catalogue, load
+from edukg.queries.run_query import run
+
+from edukg.cli import main
+
+pytestmark = pytest.mark.slow
+
+SAMPLE_GRAPH_NAME = "queries_sample"
+
+
+@pytest.fixture()
+def invoke(falkordb_server, sample_store, monkeypatch):
+    """Run ``edukg query ...`` against the embedded store that holds the sample graph."""
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    out = str(Path(falkordb_server.data_dir).parent)
+
+    def invoke(*args: str, store_options: bool = True):
+        options = (
+            ["--out", out, "--database", SAMPLE_GRAPH_NAME] if store_options and args[0] == "run" else []
+        )
+        return CliRunner().invoke(main, ["query", *args, *options])
+
+    return invoke
+
+
+def test_list_names_every_query_with_its_defaults(invoke):
+    result = invoke("list")
+    assert result.exit_code == 0, result.output
+    for query in catalogue():
+        assert query.name in result.output and query.question_en in result.output
+    assert "limit=10" in result.output and 'city_a=""' in result.output
+
+
+@pytest.mark.parametrize(("name", "dialect"), [("bureau_responsibilities", None), ("shortest_path", "neo4j")])
+def test_show_prints_the_file_the_engine_runs(invoke, name, dialect):
+    result = invoke("show", name, *(["--dialect", dialect] if dialect else []))
+    assert result.exit_code == 0
+    assert result.output == load(name).cypher(dialect)
+
+
+@pytest.mark.parametrize("format_", ["table", "csv", "json"])
+def test_run_prints_the_rows_in_each_format(invoke, sample_store, format_):
+    query = load("bureau_responsibilities")
+    expected = run(query, query.bind({"bureau": "区教育局"}), sample_store)
+    assert expected.rows
+    result = invoke("run", query.name, "--param", "bureau=区教育局", "--format", format_)
+    assert result.exit_code == 0, result.output
+    if format_ == "json":
+        assert json.loads(result.output) == json.loads(json.dumps(expected.records()))
+    elif format_ == "csv":
+        table = list(csv.reader(io.StringIO(result.output)))
+        assert table[0] == list(query.columns) and len(table) == len(expected.rows) + 1
+        assert {row[3] for row in table[1:]} == {row[3] for row in expected.rows}
+        assert all(row[0] == "区教育局" for row in table[1:])
+    else:
+        lines = result.output.splitlines()
+        assert lines[0].split() == list(query.columns)
+        assert lines[-1] == f"({len(expected.rows)} row{'s' if len(expected.rows) != 1 else ''})"
+
+
+def test_run_sends_numbers_as_numbers(invoke):
+    result = invoke("run", "most_connected", "-p", "limit=2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == 2
+
+
+def test_run_against_a_falkordb_uri(invoke, falkordb_server):
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "run",
+            "report_overview",
+            "--uri",
+            falkordb_server.url,
+            "--database",
+            SAMPLE_GRAPH_NAME,
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["run", "no_such_query"], 1, "edukg: error: no query named 'no_such_query'"),
+        (
+            ["run", "most_connected", "-p", "limit=many"],
+            1,
+            "edukg: error: parameter 'limit' takes an integer",
+        ),
+        (["run", "most_connected", "-p", "top=3"], 1, "has no parameter top; its parameters: limit"),
+        (["run", "most_connected", "-p", "limit"], 2, "expected KEY=VALUE"),
+        (["show", "no_such_query"], 1, "no query named"),
+    ],
+)
+def test_mistakes_give_one_clear_line(invoke, args, code, message):
+    result = invoke(*args)
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_edukg_command_runs_a_query(falkordb_server, sample_store):
+    out = str(Path(falkordb_server.data_dir).parent)
+    edukg = Path(sys.executable).parent / "edukg"
+    completed = subprocess.run(
+        [str(edukg), "query", "run", "planned_vs_reported", "--out", out, "--database", SAMPLE_GRAPH_NAME,
+         "--format", "csv", "-p", "report=002_"],
+        capture_output=True, text=True, timeout=60, check=True,
+        env={key: value for key, value in os.environ.items() if key != "NEO4J_URI"},
+    )  # fmt: skip
+    [header, row] = list(csv.reader(io.StringIO(completed.stdout)))
+    assert header[:2] == ["report", "bureau"] and row[:2] == ["002_a69d6ec3abac42da.txt", "区教育局"]
