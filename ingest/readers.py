@@ -84,10 +84,11 @@ def decode_text(data: bytes, path: object) -> str:
 
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                raise InputError(path, _UNDECODABLE) from None
+            text = _decode_or_none(data, codec)
+            # UTF-32 starts with the UTF-16 LE BOM and reads as UTF-16 full of NULs.
+            if text is None or "\x00" in text:
+                raise InputError(path, _UNDECODABLE)
+            return text
     if _looks_binary(data):
         raise InputError(path, "binary data, not text")
     try:

@@ -178,6 +178,7 @@ BAD_INPUTS = [
     ("binary.txt", bytes(range(256)) * 8, "binary data, not text"),
     ("zip-as-text.txt", docx_bytes(["正文。"]), "binary data, not text"),
     ("garbage.txt", b"\x81\x20\x81\x20\xff\xfe\xfd" * 5, UNDECODABLE),
+    ("utf32.txt", "正文".encode("utf-32"), UNDECODABLE),
     ("odd-utf16.txt", codecs.BOM_UTF16_LE + "正文".encode("utf-16-le") + b"\x00", UNDECODABLE),
     ("truncated.docx", docx_bytes(["正文。"])[:800], "not a valid .docx (truncated or corrupt)"),
     ("text-as.docx", "不是文档".encode(), "not a valid .docx (truncated or corrupt)"),
