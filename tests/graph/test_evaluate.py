@@ -599,23 +599,11 @@ def test_agrees_with_reference_scorer(gold_dir: Path, tmp_path: Path, seed: int 
     _assert_agreement(gold_dir, pred_dir, tmp_path)
 
 
-def _extractor_available() -> bool:
-    from edukg.graph import extract
-
-    from edukg import ingest
-
-    return all(
-        hasattr(module, name) for module, name in [(ingest, "read_report"), (extract, "extract")]
-    ) and (hasattr(extract, "to_guide_json"))
-
-
 @requires_reference_scorer
 @pytest.mark.slow
 def test_agrees_with_reference_scorer_on_edukg_extraction(
     gold_dir: Path, sample_reports: list[Path], tmp_path: Path
 ) -> None:
-    if not _extractor_available():
-        pytest.skip("edukg.graph.extract.extract/to_guide_json or edukg.ingest.read_report not written yet")
     pred_dir = tmp_path / "pred"
     pred_dir.mkdir()
     for stem, predicted in evaluate.predict_reports(sample_reports).items():
@@ -625,8 +613,6 @@ def test_agrees_with_reference_scorer_on_edukg_extraction(
 
 @pytest.mark.slow
 def test_cli_extracts_and_scores_reports(gold_dir: Path, sample_reports: list[Path], tmp_path: Path) -> None:
-    if not _extractor_available():
-        pytest.skip("edukg.graph.extract.extract/to_guide_json or edukg.ingest.read_report not written yet")
     report = sample_reports[0]
     out = tmp_path / "scores.json"
     result = CliRunner().invoke(main, ["eval", str(gold_dir), str(report), "--json", str(out)])
