@@ -96,13 +96,18 @@ def _sentence_mentions(report: Report, index: int, words: Lexicons, own_pattern:
     everything = [c for c in marked + persons + headed + own + bare if not _occasion(report, c)]
     candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
     name_spans = marked_spans(candidates, text, start, end)
-    metrics = find_metrics(text, start, end, index, tokens, words, name_spans)
+    metrics = find_metrics(text, start, end, index, tokens, words, name_spans, segmenter().tags)
     return [c for c in candidates if not _counted(c, metrics)], metrics
 
 
 def _occasion(report: Report, candidate: Candidate) -> bool:
     """The meeting at which the report is delivered (named in its title) is not an entity."""
-    return candidate.type == "Campaign" and candidate.name in report.title and not candidate.marked
+    return (
+        candidate.type == "Campaign"
+        and candidate.name.endswith(("会", "会议"))
+        and candidate.name in report.title
+        and not candidate.marked
+    )
 
 
 def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:

@@ -65,9 +65,20 @@ class Lexicons:
                 return False
         return True
 
+    def verb_role(self, word: str) -> str:
+        """The role of a verb, also when jieba glued an adverb to it (全面深化 → 深化)."""
+        role = self.verbs.get(word)
+        if role is None and len(word) > 2:
+            role = self.verbs.get(word[-2:])
+        return role or ""
+
     def hard_verb(self, word: str) -> bool:
         """Verbs that always end a name read leftwards (they govern it)."""
-        return self.verbs.get(word, "other") not in {"other", "attend"}
+        return self.verb_role(word) in {"carry", "make", "found", "follow"}
+
+    def soft_verb(self, word: str) -> bool:
+        """Verbs that end a name only where the words after them make a name of their own."""
+        return self.verb_role(word) == "other"
 
 
 @cache

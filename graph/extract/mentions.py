@@ -82,7 +82,7 @@ def _clean(name: str) -> str:
 
 
 FUNCTION_TAGS = {"p", "c", "d", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
-QUANTIFIER = re.compile(r"^(?:第|多|各|每|几)")
+QUANTIFIER = re.compile(r"^(?:多|各|每|几)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
 
@@ -96,7 +96,7 @@ def _is_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
         or all(char in PUNCTUATION for char in word)
         or word in words.stopwords
         or words.hard_verb(word)
-        or (tag in FUNCTION_TAGS and word not in NAME_FUNCTION_WORDS)
+        or (tag in FUNCTION_TAGS and len(word) > 1 and word not in NAME_FUNCTION_WORDS)
         or (tag == "m" and QUANTIFIER.match(word) is not None)
         or NUMBER_TOKEN.match(word) is not None
     )
@@ -111,7 +111,7 @@ def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexic
     position = index - 1
     while position >= 0:
         word = tokens[position][0]
-        if word in words.verbs:
+        if words.verb_role(word):
             return word
         if word in {"，", ",", "。", "；", ";", "：", ":"}:
             return ""
@@ -175,8 +175,14 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     return found
 
 
+CHAIN_BEFORE = re.compile(r"(?:(?:《[^《》]*》|“[^“”]*”)[、和及与]?)+$")
+
+
 def _verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
-    """The nearest verb in the few characters before ``position`` in the same clause."""
+    """The nearest verb before ``position`` in its clause; a list of 《》 or “” names shares one."""
+    chain = CHAIN_BEFORE.search(text, floor, position)
+    if chain:
+        position = chain.start()
     window = text[max(floor, position - 12) : position]
     window = re.split(r"[，,。；;：:]", window)[-1]
     best = ""
@@ -271,9 +277,29 @@ def headed_mentions(
             and not _is_boundary(tokens[index][0], words, tags)
         ):
             index += 1
+        run_start = _verb_inside_name(tokens, run_start, index, words, tags, inside_marks)
         run_start = _policy_across_de(tokens, run_start, index, words, tags, inside_marks)
         found.extend(_names_in_run(text, start, tokens, run_start, index, sentence, words))
     return found
+
+
+def _verb_inside_name(
+    tokens: list[tuple[str, int, int]],
+    first: int,
+    stop: int,
+    words: Lexicons,
+    tags: dict[str, str],
+    inside_marks: list[bool],
+) -> int:
+    """贯通学习机制: a 学习-type verb right before a bare head belongs to the name."""
+    if stop - first != 1 or first < 2 or words.heads.get(tokens[first][0]) is None:
+        return first
+    if words.verb_role(tokens[first - 1][0]) != "follow":
+        return first
+    position = first - 2
+    while position >= 0 and not inside_marks[position] and not _is_boundary(tokens[position][0], words, tags):
+        position -= 1
+    return position + 1 if position + 1 < first - 1 else first
 
 
 def _is_count(word: str, tags: dict[str, str]) -> bool:
@@ -315,28 +341,19 @@ def _names_in_run(
     A run holding a soft verb (获评, 入选) is split there when the words after it make a
     name of their own; the words before it are read as a run too.
     """
-    for position in range(stop - 2, first, -1):
-        if tokens[position][0] in words.verbs:
-            rest = "".join(token[0] for token in tokens[position + 1 : stop])
-            rest_head = words.head_of(rest)
-            if (
-                rest_head is not None
-                and rest.endswith(rest_head.word)
-                and _acceptable(rest, rest_head, tokens[position][0], words)
-            ):
-                return _names_in_run(text, start, tokens, first, position, sentence, words) + _names_in_run(
-                    text, start, tokens, position + 1, stop, sentence, words
-                )
-    found = []
     last = stop - 1
-    while last >= first:
-        run_text = "".join(token[0] for token in tokens[first : last + 1])
-        head = words.head_of(run_text)
-        if head is not None:
-            break
+    while last >= first and words.head_of("".join(token[0] for token in tokens[first : last + 1])) is None:
         last -= 1
     if last < first:
         return []
+    for position in range(last - 1, first - 1, -1):
+        if words.soft_verb(tokens[position][0]):
+            rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
+            rest_head = words.head_of(rest)
+            if rest_head is not None and _acceptable(rest, rest_head, tokens[position][0], words):
+                before = _names_in_run(text, start, tokens, first, position, sentence, words)
+                return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
+    found = []
     name_start = start + tokens[first][1]
     name_end = start + tokens[last][2]
     # A run too long to be a name: keep its tail.

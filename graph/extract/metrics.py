@@ -96,6 +96,7 @@ def find_metrics(
     tokens: list[tuple[str, int, int]],
     words: Lexicons,
     name_spans: list[tuple[int, int]],
+    tags: dict[str, str],
 ) -> list[MetricMention]:
     """The metrics of one sentence (``text[start:end]``)."""
     found: list[MetricMention] = []
@@ -115,9 +116,12 @@ def find_metrics(
         if any(s <= value_start and value_end <= e for s, e in name_spans):
             continue
         numeric, masked = parse_number(number, magnitude.strip("余多"))
-        indicator_span = _indicator(text, start, end, value_start, value_end, words)
+        if unit == "次" and MEETING_ORDINAL.match(text[value_end : value_end + 4]):
+            continue
+        indicator_span = _indicator(text, start, value_start, value_end, tokens, words, tags)
         indicator = _strip_quotes(text[indicator_span[0] : indicator_span[1]])
-        if not indicator and found and found[-1].end <= value_start:
+        if not indicator and found and re.fullmatch(r"[、，,和及]", text[found[-1].end : value_start]):
+            # 增加***项、*.**亿元: a value listed right after another shares its indicator.
             indicator, indicator_span = found[-1].indicator, found[-1].indicator_span
         if not indicator:
             continue
@@ -143,67 +147,97 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”‘’\"《》]", "", text)
 
 
+MEETING_ORDINAL = re.compile(r"^(?:全会|全体会议|会议|常委会|党代会|集体学习|代表大会)")
+QUOTE_TOKEN = re.compile(r"^[“”‘’\"]+$")
+STOP_TAGS = {"d", "p", "c", "u", "r", "m", "f", "uj", "ul", "ud"}
+KEPT_IN_INDICATOR = {"以上", "以下"}
+# A generic noun after the count when the counted thing comes before it (调研清单X项任务).
+GENERIC_AFTER = {"任务", "工作"}
+
+
 def _indicator(
-    text: str, start: int, end: int, value_start: int, value_end: int, words: Lexicons
+    text: str,
+    start: int,
+    value_start: int,
+    value_end: int,
+    tokens: list[tuple[str, int, int]],
+    words: Lexicons,
+    tags: dict[str, str],
 ) -> tuple[int, int]:
-    after = _phrase_after(text, value_end, end, words)
-    if after[1] > after[0]:
+    after = _phrase_after(start, value_end, tokens, words, tags)
+    before = _phrase_before(text, start, value_start, tokens, words, tags)
+    if after[1] > after[0] and not (text[after[0] : after[1]] in GENERIC_AFTER and before[1] > before[0]):
         return after
-    return _phrase_before(text, start, value_start, words)
+    return before
 
 
-def _phrase_after(text: str, position: int, end: int, words: Lexicons) -> tuple[int, int]:
-    tail = text[position:end]
-    stop = CLAUSE_END.search(tail)
-    clause = tail[: stop.start()] if stop else tail
-    # N个方面的X: the counted thing is X.
-    aspect = re.match(r"方面的(.+)", clause)
-    if aspect:
-        return _trim_after(text, position + aspect.start(1), position + len(clause), words)
-    return _trim_after(text, position, position + len(clause), words)
+def _ends_phrase(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
+    if word in KEPT_IN_INDICATOR:
+        return False
+    if CLAUSE_END.fullmatch(word) or word in {"等", "的"} or word in words.stopwords:
+        return True
+    if words.verb_role(word):
+        return True
+    tag = tags.get(word, "")
+    return tag in STOP_TAGS or (tag == "v" and len(word) == 1)
 
 
-def _trim_after(text: str, start: int, end: int, words: Lexicons) -> tuple[int, int]:
-    clause = text[start:end]
-    cut = len(clause)
-    for word in (*words.verbs, "的", "等", "和", "与", "及", "在", "中", "以上", "以下", "左右"):
-        at = clause.find(word)
-        if 0 <= at < cut:
-            cut = at
-    while cut > 0 and clause[cut - 1] in " \u3000":
-        cut -= 1
-    return start, start + cut
-
-
-def _phrase_before(text: str, start: int, position: int, words: Lexicons) -> tuple[int, int]:
-    head = text[start:position]
-    stops = list(CLAUSE_END.finditer(head))
-    begin = stops[-1].end() if stops else 0
-    clause = head[begin:]
-    # The indicator starts after the last action verb (确定, 遴选 …) but keeps counting
-    # verbs such as 新增, 覆盖, 转化 that are part of what is counted.
-    for verb in sorted(words.verbs, key=len, reverse=True):
-        if words.verbs[verb] in {"follow", "attend"}:
+def _phrase_after(
+    start: int, position: int, tokens: list[tuple[str, int, int]], words: Lexicons, tags: dict[str, str]
+) -> tuple[int, int]:
+    """The counted noun phrase after the value; past a 的, the noun after it (N个方面的X → X)."""
+    following = [token for token in tokens if token[1] >= position - start]
+    begin = end = position
+    for index, (word, _, token_end) in enumerate(following):
+        if QUOTE_TOKEN.match(word):
             continue
-        at = clause.rfind(verb)
-        if at >= 0 and at + len(verb) < len(clause):
-            begin_verb = at + len(verb)
-            clause_rest = clause[begin_verb:]
-            begin += begin_verb
-            clause = clause_rest
-    for word in sorted(words.stopwords, key=len, reverse=True):
-        if clause.startswith(word) and len(clause) > len(word) and word not in {"全市", "全省"}:
-            begin += len(word)
-            clause = clause[len(word) :]
+        if word == "的" and end > begin:
+            upcoming = following[index + 1][0] if index + 1 < len(following) else ""
+            if upcoming and not re.match(r"[0-9０-９*×X一二三四五六七八九十两]", upcoming):
+                begin = end = start + token_end
+                continue
+        if _ends_phrase(word, words, tags):
+            break
+        # A verb with an object after it ends the counted thing (企业参展…).
+        if tags.get(word) == "v" and end > begin and index + 1 < len(following):
+            if not _ends_phrase(following[index + 1][0], words, tags):
+                break
+        end = start + token_end
+    return begin, end
+
+
+def _phrase_before(
+    text: str,
+    start: int,
+    position: int,
+    tokens: list[tuple[str, int, int]],
+    words: Lexicons,
+    tags: dict[str, str],
+) -> tuple[int, int]:
+    """The phrase the value closes: back to a boundary; a counting verb (新增, 转化) opens it."""
+    preceding = [token for token in tokens if token[2] <= position - start]
+    begin = position
+    for word, token_start, _ in reversed(preceding):
+        if QUOTE_TOKEN.match(word):
+            continue
+        role = words.verb_role(word)
+        if role == "count":
+            begin = start + token_start
+            break
+        head = words.heads.get(word)
+        if role or (head is not None and head.type == "Bureau") or _ends_phrase(word, words, tags):
+            break
+        begin = start + token_start
+    clause = text[begin:position]
     changed = True
     while changed:
         changed = False
         for qualifier in QUALIFIERS:
-            if clause.endswith(qualifier):
+            if clause.endswith(qualifier) and len(clause) > len(qualifier):
                 clause = clause[: -len(qualifier)]
                 changed = True
             if clause.startswith(qualifier) and len(clause) > len(qualifier):
                 clause = clause[len(qualifier) :]
                 begin += len(qualifier)
                 changed = True
-    return start + begin, start + begin + len(clause)
+    return begin, begin + len(clause)

@@ -80,7 +80,7 @@ def responsibilities(
         start, text = sentence_texts[index]
         for candidate, key in mentions:
             kind = types[key]
-            role = words.verbs.get(candidate.verb, "")
+            role = words.verb_role(candidate.verb)
             if kind in INITIATIVES:
                 if role == "attend" or HIGHER_LEVEL.match(names[key]):
                     continue
