@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from edukg.ingest import find_reports, read_report
 from tqdm import tqdm
 
 from edukg.errors import InputError, UnknownTypeError
@@ -396,7 +397,6 @@ def predict_reports(paths: Sequence[str | Path], *, progress: bool = False) -> d
     """Run edukg's extraction on report files; the guide-format predictions keyed by file stem."""
     # Imported here so that scoring files alone never loads the segmenter and its dictionaries.
     from edukg.graph.extract import extract, to_guide_json
-    from edukg.ingest import read_report
 
     return {
         Path(path).stem: to_guide_json(extract(read_report(path)))
@@ -405,15 +405,18 @@ def predict_reports(paths: Sequence[str | Path], *, progress: bool = False) -> d
 
 
 def score_reports(gold_dir: str | Path, reports: Sequence[str | Path], *, progress: bool = False) -> Scores:
-    """Extract the given reports and score them against the gold files with the same stem.
+    """Extract the given reports (folders expanded) and score them against the gold files with the same stem.
 
     Only the given reports are scored; each needs a gold file.
     """
     gold = _read_gold(gold_dir)
-    missing = [str(path) for path in reports if Path(path).stem not in gold]
+    paths = find_reports(reports)
+    if not paths:
+        raise InputError(", ".join(map(str, reports)), "holds no report files")
+    missing = [str(path) for path in paths if path.stem not in gold]
     if missing:
         raise InputError(", ".join(missing), f"no gold file with the same name in {gold_dir}")
-    predicted = predict_reports(reports, progress=progress)
+    predicted = predict_reports(paths, progress=progress)
     return score_named({name: gold[name] for name in predicted}, predicted)
 
 

@@ -12,9 +12,7 @@ from edukg.graph.evaluate import score_directories, score_reports, to_table, wri
 
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument(
-    "reports", nargs=-1, metavar="[REPORT]...", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("reports", nargs=-1, metavar="[REPORT]...", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--pred",
     "pred_dir",
@@ -33,15 +31,15 @@ def eval_command(
 ) -> None:
     """Score extractions against gold annotation files (the annotation guide's format).
 
-    With REPORT files, edukg extracts them and each is scored against the gold file
-    of GOLD_DIR with the same name (000_x.txt against 000_x.json). With --pred, the
+    With REPORT files (or folders of them), edukg extracts them and each is scored
+    against the gold file of GOLD_DIR with the same name (000_x.txt against 000_x.json). With --pred, the
     .json files of that folder are scored instead; a gold file without a prediction
     counts as an empty one. Prints per-report F1, total P/R/F1 with counts, per-type
     entity figures, and a last line of key_f1=value pairs.
 
     \b
     Example:
-      edukg eval tests/data/gold data/reports/*.txt
+      edukg eval tests/data/gold data/reports
       edukg eval tests/data/gold --pred out/extractions --detail --json scores.json
     """
     if reports and pred_dir:

@@ -451,6 +451,7 @@ def test_cli_scores_a_prediction_folder(gold_dir: Path, tmp_path: Path) -> None:
         pytest.param([], 2, "give REPORT files", id="neither"),
         pytest.param(["ARCHITECTURE.md", "--pred", "tests/data/gold"], 2, "not both", id="both"),
         pytest.param(["ARCHITECTURE.md"], 1, "no gold file with the same name", id="report-without-gold"),
+        pytest.param(["tests/data/gold"], 1, "holds no report files", id="folder-without-reports"),
     ],
 )
 def test_cli_rejects_unclear_input(
