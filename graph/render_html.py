@@ -43,6 +43,8 @@ LABEL_CHARS = 18  # longer names are shortened on the canvas; the tooltip has th
 EVIDENCE_SHOWN = 3  # evidence sentences per edge tooltip
 SETTLE_ITERATIONS = 60  # physics steps in the browser after the precomputed layout
 
+# vis sizes these shapes by their label, so a size value would only skew the others' scale
+_LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})
 _VIS_FILES = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
@@ -96,19 +98,13 @@ def report_stem(report: str) -> str:
 
 def whole_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
     """The whole graph, or its ``max_nodes`` most connected nodes when it is larger."""
-    kept = sorted(graph, key=lambda node: (-graph.degree(node), node))[:max_nodes]
-    notice = ""
-    if len(graph) > max_nodes:
-        notice = (
-            f"Showing the {max_nodes} most connected of {len(graph)} nodes, and the edges between them. "
-            "Open a report's page or the cities view to see the rest."
-        )
+    kept, notice = _most_connected(graph, max_nodes)
     return View(
         "graph", "Knowledge graph", _subgraph(graph, kept, graph.subgraph(kept).edges(keys=True)), notice
     )
 
 
-def cities_view(graph: nx.MultiDiGraph) -> View:
+def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
     """Jurisdictions and the national initiatives they share.
 
     A jurisdiction is linked to an initiative concept when one of its reports mentions
@@ -131,23 +127,29 @@ def cities_view(graph: nx.MultiDiGraph) -> View:
                 places.update(_located_in(graph, body))
         for place in places:
             instances.setdefault((place, concept), set()).add(entity)
-    places = {node for node, attrs in graph.nodes(data=True) if attrs["label"] == "Jurisdiction"}
+    jurisdictions = {node for node, attrs in graph.nodes(data=True) if attrs["label"] == "Jurisdiction"}
     shared = {concept for _, concept in instances}
-    view = _subgraph(graph, sorted(places | shared), ())
+    view = _subgraph(graph, sorted(jurisdictions | shared), ())
     for (place, concept), entities in sorted(instances.items()):
         names = sorted({graph.nodes[entity]["name"] for entity in entities})
         reports = sorted({report for entity in entities for report in graph.nodes[entity].get("reports", ())})
         view.add_edge(place, concept, key="INSTANCE_OF", type="INSTANCE_OF", instances=names, reports=reports)
-    return View("cities", "Cities side by side: shared national initiatives", view)
+    for concept in shared:
+        view.nodes[concept]["shared_by"] = sorted(
+            view.nodes[place]["city_name"] for place in view.predecessors(concept)
+        )
+    kept, notice = _most_connected(view, max_nodes)
+    return View(
+        "cities", "Cities side by side: shared national initiatives", view.subgraph(kept).copy(), notice
+    )
 
 
-def report_view(graph: nx.MultiDiGraph, report: str) -> View:
+def report_view(graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES) -> View:
     """One report: its own bureau, its initiatives, their parts and their metrics.
 
     Only what this report states is drawn; a node with no such edge is tied to the
     report node, so that every node sits near its report.
     """
-    check_label("Report")
     initiative_labels = {check_label(name) for name in ("Programme", "Campaign", "Policy")}
 
     def stated(u: str, v: str, kind: str) -> bool:
@@ -192,7 +194,17 @@ def report_view(graph: nx.MultiDiGraph, report: str) -> View:
     attrs = graph.nodes[report]
     title, source = attrs.get("title") or attrs["name"], attrs.get("source", "")
     heading = f"{title} ({source})" if source and title != Path(source).stem else source or title
-    return View(report_stem(report), heading, _subgraph(graph, sorted(kept), edges))
+    view = _subgraph(graph, sorted(kept), edges)
+    shown, notice = _most_connected(view, max_nodes)
+    return View(report_stem(report), heading, view.subgraph(shown).copy(), notice)
+
+
+def _most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[list[str], str]:
+    """The ``max_nodes`` nodes with most edges (ties by id), and a notice if that left any out."""
+    kept = sorted(graph, key=lambda node: (-graph.degree(node), node))[:max_nodes]
+    if len(graph) <= max_nodes:
+        return kept, ""
+    return kept, f"Showing the {max_nodes} most connected of {len(graph)} nodes, and the edges between them."
 
 
 def _subgraph(
@@ -303,7 +315,7 @@ def to_html(view: View) -> str:
             color=drawn["color"],
             x=places[node][0],
             y=places[node][1],
-            value=graph.degree(node) + 1,
+            **({} if drawn["shape"] in _LABEL_INSIDE else {"value": graph.degree(node) + 1}),
             type=attrs["label"],
             city=attrs["city"],
             search=[name.lower() for name in (attrs["name"], *attrs.get("aliases", ()))],
@@ -393,6 +405,8 @@ def _node_tooltip(attrs: dict[str, Any]) -> list[list[str]]:
         rows.append(["status", attrs["status"]])
     if attrs.get("sources"):
         rows.append(["reports", ", ".join(attrs["sources"])])
+    if attrs.get("shared_by"):
+        rows.append(["shared by", f"{len(attrs['shared_by'])}: {'、'.join(attrs['shared_by'])}"])
     if attrs.get("evidence"):
         rows.append(["evidence", attrs["evidence"]])
     return rows

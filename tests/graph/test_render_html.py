@@ -208,13 +208,22 @@ def test_whole_view_keeps_small_graphs_whole(crafted: Crafted) -> None:
     assert view.notice == ""
 
 
-def test_whole_view_reduces_to_most_connected() -> None:
-    graph = make_big(450)
-    view = render_html.whole_view(graph, max_nodes=100)
-    ranked = sorted(graph, key=lambda node: (-graph.degree(node), node))
-    assert set(view.graph) == set(ranked[:100])
-    assert set(view.graph.edges(keys=True)) == set(graph.subgraph(ranked[:100]).edges(keys=True))
-    assert "100 most connected of 450" in view.notice
+PICKERS = {
+    "graph": lambda crafted, most: render_html.whole_view(crafted.graph, max_nodes=most),
+    "cities": lambda crafted, most: render_html.cities_view(crafted.graph, max_nodes=most),
+    "report": lambda crafted, most: render_html.report_view(crafted.graph, crafted.ids["r1"], max_nodes=most),
+}
+
+
+@pytest.mark.parametrize("kind", PICKERS)
+def test_views_reduce_to_most_connected(kind: str, crafted: Crafted) -> None:
+    full = PICKERS[kind](crafted, 1000).graph
+    view = PICKERS[kind](crafted, 4)
+    kept = sorted(full, key=lambda node: (-full.degree(node), node))[:4]
+    assert set(view.graph) == set(kept)
+    assert set(view.graph.edges(keys=True)) == set(full.subgraph(kept).edges(keys=True))
+    assert f"4 most connected of {len(full)} nodes" in view.notice
+    assert PICKERS[kind](crafted, len(full)).notice == ""
 
 
 def names(graph: nx.MultiDiGraph, nodes: Any) -> set[str]:
@@ -238,6 +247,9 @@ def test_cities_view_links_jurisdictions_to_shared_initiatives(crafted: Crafted)
         "主题教育",
         "双减",
     }  # the body concept is not an initiative
+    assert view.nodes[crafted.ids["theme"]]["shared_by"] == sorted(
+        ["芜湖市", "**市 · 001_masked.txt", "蜀山区"]
+    )
     assert view.in_degree(crafted.ids["theme"]) == 3
     masked = next(node for node in view if view.nodes[node]["name"] == "**市")
     assert view.edges[masked, crafted.ids["double"], "INSTANCE_OF"]["instances"] == ["双减专项治理"]
