@@ -13,6 +13,10 @@ from functools import cache
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
 
+# Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to
+# a following verb (全面深化).
+GLUED_ADVERBS = {"全面"}
+
 
 @dataclass(frozen=True, slots=True)
 class Head:
@@ -68,13 +72,13 @@ class Lexicons:
     def verb_role(self, word: str) -> str:
         """The role of a verb, also when jieba glued an adverb to it (全面深化 → 深化)."""
         role = self.verbs.get(word)
-        if role is None and len(word) > 2:
+        if role is None and len(word) > 2 and (word[:-2] in self.stopwords or word[:-2] in GLUED_ADVERBS):
             role = self.verbs.get(word[-2:])
         return role or ""
 
     def hard_verb(self, word: str) -> bool:
         """Verbs that always end a name read leftwards (they govern it)."""
-        return self.verb_role(word) in {"carry", "make", "found", "follow"}
+        return self.verb_role(word) in {"carry", "make", "found", "follow", "count"}
 
     def soft_verb(self, word: str) -> bool:
         """Verbs that end a name only where the words after them make a name of their own."""

@@ -53,6 +53,7 @@ SHORT_GENERIC = {
 }
 MAX_NAME = 48
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
+LEADING_COUNT = re.compile(r"^[0-9０-９*×X＊]+[个项名所家场次件条]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
 
 
@@ -81,7 +82,7 @@ def _clean(name: str) -> str:
     return strip_quotes(name).strip()
 
 
-FUNCTION_TAGS = {"p", "c", "d", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
+FUNCTION_TAGS = {"p", "c", "d", "ad", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
 QUANTIFIER = re.compile(r"^(?:多|各|每|几)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
@@ -291,10 +292,11 @@ def _verb_inside_name(
     tags: dict[str, str],
     inside_marks: list[bool],
 ) -> int:
-    """贯通学习机制: a 学习-type verb right before a bare head belongs to the name."""
-    if stop - first != 1 or first < 2 or words.heads.get(tokens[first][0]) is None:
+    """贯通学习机制, 创建试点: a verb right before a bare head of an effort belongs to the name."""
+    head = words.heads.get(tokens[first][0]) if first < len(tokens) else None
+    if stop - first != 1 or first < 2 or head is None or head.type in {"Bureau", "Institution"}:
         return first
-    if words.verb_role(tokens[first - 1][0]) != "follow":
+    if not words.hard_verb(tokens[first - 1][0]):
         return first
     position = first - 2
     while position >= 0 and not inside_marks[position] and not _is_boundary(tokens[position][0], words, tags):
@@ -317,7 +319,7 @@ def _policy_across_de(
     """…建设的指导意见: a bare policy head after 的 takes the run before 的 as its name."""
     run = "".join(token[0] for token in tokens[first:stop])
     head = words.head_of(run)
-    if head is None or head.type != "Policy" or len(run) > len(head.word) + 2:
+    if head is None or head.type != "Policy" or run != head.word:
         return first
     if first < 2 or tokens[first - 1][0] != "的":
         return first
@@ -350,9 +352,11 @@ def _names_in_run(
         if words.soft_verb(tokens[position][0]):
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
             rest_head = words.head_of(rest)
-            if rest_head is not None and _acceptable(rest, rest_head, tokens[position][0], words):
+            if rest_head is not None and len(rest) > len(rest_head.word):
                 before = _names_in_run(text, start, tokens, first, position, sentence, words)
                 return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
+    while first < last and tokens[first][0] in CONJUNCTIONS:
+        first += 1
     found = []
     name_start = start + tokens[first][1]
     name_end = start + tokens[last][2]
@@ -361,6 +365,10 @@ def _names_in_run(
         first += 1
         name_start = start + tokens[first][1]
     name = text[name_start:name_end]
+    count = LEADING_COUNT.match(name)
+    if count:
+        name_start += count.end()
+        name = name[count.end() :]
     head = words.head_of(name)
     assert head is not None
     verb = _governing_verb(tokens, first, words)
@@ -382,6 +390,9 @@ def _names_in_run(
                 piece_head.word,
             )
         )
+    if not found and head.weak and last > first:
+        # 联盟建设 after 加强: the goal is not a name, the body before it may be.
+        return _names_in_run(text, start, tokens, first, last, sentence, words)
     return found
 
 

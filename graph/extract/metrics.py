@@ -199,9 +199,9 @@ def _phrase_after(
         if _ends_phrase(word, words, tags):
             break
         # A verb with an object after it ends the counted thing (企业参展…).
-        if tags.get(word) == "v" and end > begin and index + 1 < len(following):
-            if not _ends_phrase(following[index + 1][0], words, tags):
-                break
+        has_object = index + 1 < len(following) and not _ends_phrase(following[index + 1][0], words, tags)
+        if tags.get(word) == "v" and end > begin and has_object:
+            break
         end = start + token_end
     return begin, end
 
