@@ -266,6 +266,29 @@ def test_report_view_is_bureau_initiatives_parts_metrics(crafted: Crafted) -> No
     assert all(k != "MENTIONED_IN" for _, _, k in kinds)  # every node is tied by what the report states
 
 
+@pytest.mark.parametrize(
+    ("report", "stem"),
+    [
+        ("report:1a2b3c", "report-1a2b3c"),
+        ("report:../../etc/passwd", "report-______etc_passwd"),
+        ("x/y", "report-x_y"),
+    ],
+)
+def test_report_stem_is_a_plain_file_name(report: str, stem: str) -> None:
+    assert render_html.report_stem(report) == stem
+
+
+def test_hostile_ids_stay_inside_their_attributes() -> None:
+    graph = nx.MultiDiGraph()
+    place = 'jurisdiction:"><img src=x onerror=alert(1)>'
+    graph.add_node(place, label="Jurisdiction", name="芜湖市", level="市", masked=False, reports=[])
+    graph.add_node("bureau:1", label="Bureau", name="教育局", jurisdiction="芜湖市", reports=[])
+    graph.add_edge("bureau:1", place, key="LOCATED_IN", type="LOCATED_IN", reports=[], evidence=[])
+    page = render_html.to_html(render_html.whole_view(graph))
+    assert "<img" not in page
+    assert 'value="jurisdiction:&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page
+
+
 def test_write_views_writes_every_page(crafted: Crafted, tmp_path: Path) -> None:
     written = render_html.write_views(crafted.graph, tmp_path)
     reports = sorted(crafted.ids[key].removeprefix("report:") for key in ("r1", "r2", "r3"))
