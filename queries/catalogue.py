@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import takewhile
 
 from edukg.errors import EdukgError
 
@@ -120,9 +121,8 @@ def parse(name: str, text: str) -> Query:
     """A Query from the text of ``queries/<name>.cypher``."""
     fields: dict[str, str] = {}
     parameters: list[Parameter] = []
-    for line in text.splitlines():
-        if not line.startswith("//"):
-            break
+    header = _header(text)
+    for line in header:
         entry = line[2:].strip()
         if entry.startswith("param "):
             match = _PARAM.fullmatch(entry)
@@ -141,6 +141,8 @@ def parse(name: str, text: str) -> Query:
     missing = [key for key in HEADER_KEYS if not fields.get(key)]
     if missing:
         raise QueryFileError(name, f"header lacks {', '.join(missing)}")
+    if not "".join(text.splitlines()[len(header) :]).strip():
+        raise QueryFileError(name, "no query after the header")
     return Query(
         name=name,
         title=fields["title"],
@@ -163,28 +165,37 @@ def _default(written: str) -> ParameterValue:
     return value
 
 
-@cache
-def catalogue() -> tuple[Query, ...]:
-    """Every query of the catalogue, sorted by name."""
-    files = {
-        entry.name[: -len(SUFFIX)]: entry.read_text(encoding="utf-8")
-        for entry in resources.files(__package__).iterdir()
-        if entry.name.endswith(SUFFIX)
+def to_catalogue(files: Mapping[str, str]) -> tuple[Query, ...]:
+    """The queries of ``files`` (file name -> text), sorted by name, each with its dialect files."""
+    texts = {
+        file_name.removesuffix(SUFFIX): text
+        for file_name, text in files.items()
+        if file_name.endswith(SUFFIX)
     }
     queries = []
-    for name in sorted(files):
-        base, _, dialect = name.rpartition(".")
-        if base and dialect in DIALECTS:
-            continue
-        query = parse(name, files[name])
-        dialects = {
-            dialect: files[f"{name}.{dialect}"] for dialect in DIALECTS if f"{name}.{dialect}" in files
-        }
-        queries.append(_with_dialects(query, dialects))
-    orphans = sorted(name for name in files if "." in name and name.rpartition(".")[0] not in files)
-    if orphans:
-        raise QueryFileError(orphans[0], "dialect file without a common query file of the same name")
+    for name in sorted(texts):
+        base, dot, dialect = name.partition(".")
+        if dot and dialect not in DIALECTS:
+            raise QueryFileError(name, f"unknown dialect {dialect!r}; known: {', '.join(DIALECTS)}")
+        if dot and base not in texts:
+            raise QueryFileError(name, f"a {dialect} file without the common file {base}{SUFFIX}")
+        if not dot:
+            dialects = {d: texts[f"{name}.{d}"] for d in DIALECTS if f"{name}.{d}" in texts}
+            queries.append(_with_dialects(parse(name, texts[name]), dialects))
     return tuple(queries)
+
+
+@cache
+def catalogue() -> tuple[Query, ...]:
+    """Every query of the package's ``queries/`` folder, sorted by name."""
+    folder = resources.files(__package__)
+    return to_catalogue(
+        {
+            entry.name: entry.read_text(encoding="utf-8")
+            for entry in folder.iterdir()
+            if entry.name.endswith(SUFFIX)
+        }
+    )
 
 
 def _with_dialects(query: Query, dialects: dict[str, str]) -> Query:
@@ -195,8 +206,7 @@ def _with_dialects(query: Query, dialects: dict[str, str]) -> Query:
 
 
 def _header(text: str) -> list[str]:
-    lines = text.splitlines()
-    return lines[: next((i for i, line in enumerate(lines) if not line.startswith("//")), len(lines))]
+    return list(takewhile(lambda line: line.startswith("//"), text.splitlines()))
 
 
 def names() -> list[str]:
@@ -228,13 +238,27 @@ def to_readme(queries: tuple[Query, ...]) -> str:
         "edukg query run bureau_responsibilities --param bureau=区教育局 --format csv",
         "```",
         "",
+        "Portability: the common `<name>.cypher` files keep to the Cypher that FalkorDB 4.16 and",
+        "Neo4j 5 both run (no `EXISTS {}`, `COUNT {}`, `CALL (x) {}`, `=~`, `elementId()`, nor",
+        "`shortestPath` inside `MATCH`). Where the engines differ a `<name>.neo4j.cypher` file holds",
+        "Neo4j's form, and `edukg query run` sends the store's own file. The tests run every common",
+        "file on a real FalkorDB holding the sample reports' graph and check every file, the Neo4j",
+        "ones included, with Neo4j's own Cypher parser; no Neo4j server ran them.",
+        "",
+        "What the queries read: the labels, relationship types and properties of ARCHITECTURE.md.",
+        "In the stores, lists of records are parallel list properties (`mentions_report`,",
+        "`mentions_sentence` on entities; `evidence_report`, `evidence_sentence`, `evidence_text`,",
+        "`evidence_status` on relationships) and every node and relationship has `reports`, the",
+        "ids of the reports that support it. A masked jurisdiction is scoped to its report, so a",
+        "query names such a city with its report's file: `**市 (<report file>)`.",
+        "",
         "| query | question | 问题 |",
         "|---|---|---|",
     ]
-    lines += [f"| [`{q.name}`](#{q.name}) | {q.question_en} | {q.question_zh} |" for q in queries]
+    lines += [f"| [`{q.name}`](#{q.name}) | {_md(q.question_en)} | {_md(q.question_zh)} |" for q in queries]
     for query in queries:
-        lines += ["", f"## {query.name}", "", f"**{query.title}**", "", f"- {query.question_zh}"]
-        lines += [f"- {query.question_en}", ""]
+        lines += ["", f"## {query.name}", "", f"**{_md(query.title)}**", "", f"- {_md(query.question_zh)}"]
+        lines += [f"- {_md(query.question_en)}", ""]
         files = [f"[`{query.name}{SUFFIX}`]({query.name}{SUFFIX})"]
         files += [
             f"[`{query.name}.{dialect}{SUFFIX}`]({query.name}.{dialect}{SUFFIX}) on {dialect}"
@@ -245,13 +269,18 @@ def to_readme(queries: tuple[Query, ...]) -> str:
         if query.parameters:
             lines += ["| parameter | default | meaning |", "|---|---|---|"]
             lines += [
-                f"| `${p.name}` | `{json.dumps(p.default, ensure_ascii=False)}` | {p.description} |"
+                f"| `${p.name}` | `{json.dumps(p.default, ensure_ascii=False)}` | {_md(p.description)} |"
                 for p in query.parameters
             ]
         else:
             lines.append("No parameters.")
         lines += ["", f"Columns: {', '.join(f'`{column}`' for column in query.columns)}."]
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """``text`` as literal Markdown: masks (``**``) and table bars are not markup."""
+    return re.sub(r"([\\*_|`\[\]<>])", r"\\\1", text)
 
 
 def write_readme() -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from importlib import resources
 
 import pytest
+from edukg.queries import catalogue as catalogue_module
+from edukg.queries import format_result
 from edukg.queries.catalogue import (
     QueryFileError,
     QueryParameterError,
@@ -13,6 +16,7 @@ from edukg.queries.catalogue import (
     catalogue,
     load,
     parse,
+    to_catalogue,
     to_readme,
 )
 
@@ -94,8 +98,13 @@ def test_readme_is_generated_from_the_headers():
 
 def test_readme_lists_every_query_and_parameter():
     readme = to_readme(QUERIES)
+    unescaped = readme.replace("\\", "")
     for query in QUERIES:
-        assert f"## {query.name}\n" in readme and query.question_zh in readme
+        assert (
+            f"## {query.name}\n" in readme
+            and query.question_zh in unescaped
+            and query.question_en in unescaped
+        )
         assert all(f"`${parameter.name}`" in readme for parameter in query.parameters)
 
 
@@ -164,3 +173,32 @@ def test_dialect_file_shares_the_header_of_the_common_file():
 @pytest.mark.parametrize(("query", "dialect"), DIALECT_FILES, ids=[f"{q.name}.{d}" for q, d in DIALECT_FILES])
 def test_dialect_file_returns_the_same_columns(query, dialect):
     assert query.cypher(dialect).split("RETURN")[-1] == query.text.split("RETURN")[-1]
+
+
+@pytest.mark.parametrize("module", [catalogue_module, format_result], ids=["catalogue", "format_result"])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module)
+    assert result.attempted and not result.failed
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        ({"a.memgraph.cypher": HEADER, "a.cypher": HEADER}, "unknown dialect 'memgraph'"),
+        ({"a.neo4j.cypher": HEADER}, "a neo4j file without the common file a.cypher"),
+        (
+            {"a.cypher": HEADER, "a.neo4j.cypher": HEADER.replace("// title: T", "// title: U")},
+            "header differs",
+        ),
+        ({"a.cypher": HEADER.split("MATCH")[0]}, "no query after the header"),
+    ],
+)
+def test_catalogue_rejects_inconsistent_files(files, problem):
+    with pytest.raises(QueryFileError, match=re.escape(problem)):
+        to_catalogue(files)
+
+
+def test_catalogue_pairs_a_dialect_file_with_its_query():
+    neo4j = HEADER.replace("LIMIT $limit", "LIMIT toInteger($limit)")
+    [query] = to_catalogue({"a.cypher": HEADER, "a.neo4j.cypher": neo4j, "notes.txt": "x"})
+    assert (query.cypher(), query.cypher("neo4j"), query.cypher("falkordb")) == (HEADER, neo4j, HEADER)
