@@ -248,7 +248,12 @@ def extract(report: Report) -> Extraction:
     names = {key: grouping.display_name(key) for key in grouping.types}
     first_sentence = {key: min(m.sentence for m in grouping.mentions[key]) for key in grouping.types}
     facts: list[rel.Fact] = []
-    facts += rel.responsibilities(per_sentence, sentence_texts, grouping.types, names, grouping.own, words)
+    bodies = {
+        key: [names[key], *grouping.forms[key]] for key, kind in grouping.types.items() if kind == "Bureau"
+    }
+    facts += rel.responsibilities(
+        per_sentence, sentence_texts, grouping.types, names, bodies, grouping.own, words
+    )
     facts += rel.body_parts(
         {key: [names[key], *grouping.forms[key]] for key in grouping.types},
         grouping.types,

@@ -30,6 +30,10 @@ SUBJECT_FILLER = re.compile(
     r"书记|副书记|常委|部长|局长|厅长|主任|组长|副组长|委员|校长|院长|处长|党委|党组|班子成员)*$"
 )
 PARENT_AFTER_ENUMERATION = 14
+MEETING = re.compile(r"(?:会|会议)$")
+POSSESSIVE_GAP = re.compile(r"的?(?:[“《‘][^“”《》]*[”》’][、和及]?)*[“《‘]*")
+# Bodies that issue documents under their own name carry a level or a place (市委, **市教育局).
+ISSUING_BODY = re.compile(r"^(?:[*×X＊]+|[\u4e00-\u9fff]{1,4})?[省市区县州]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +71,42 @@ def subject_actors(
     return list(dict.fromkeys(actors))
 
 
+def issuer(name: str, bodies: dict[str, list[str]]) -> str:
+    """The body a title begins with (中共X市委…工作任务, 市教育局…实施方案): who issued it."""
+    plain = re.sub(r"^(?:中共|中国共产党)", "", name)
+    best, best_length = "", 0
+    for key, forms in bodies.items():
+        for form in forms:
+            body = re.sub(r"^(?:中共|中国共产党)", "", form)
+            if not ISSUING_BODY.match(body):
+                continue
+            if (
+                len(body) >= 2
+                and len(body) > best_length
+                and plain.startswith(body)
+                and len(plain) > len(body)
+            ):
+                best, best_length = key, len(body)
+    return best
+
+
+def _possessor(
+    text: str, start: int, candidate: Candidate, mentions: list[tuple[Candidate, str]], types: dict[str, str]
+) -> str:
+    """A body written right before a name (市教育局“十百千万专项行动”) is its owner."""
+    for other, key in mentions:
+        between = text[other.end - start : candidate.start - start]
+        if types[key] == "Bureau" and POSSESSIVE_GAP.fullmatch(between):
+            return key
+    return ""
+
+
 def responsibilities(
     sentences: dict[int, list[tuple[Candidate, str]]],
     sentence_texts: dict[int, tuple[int, str]],
     types: dict[str, str],
     names: dict[str, str],
+    bodies: dict[str, list[str]],
     own: str,
     words: Lexicons,
 ) -> list[Fact]:
@@ -81,6 +116,14 @@ def responsibilities(
         for candidate, key in mentions:
             kind = types[key]
             role = words.verb_role(candidate.verb)
+            named_issuer = issuer(names[key], bodies) if kind in {"Policy", "Document", "Campaign"} else ""
+            owner = _possessor(text, start, candidate, mentions, types)
+            if named_issuer and (kind != "Campaign" or MEETING.search(names[key])):
+                facts.append(Fact("RESPONSIBLE_FOR", named_issuer, key, index))
+                continue
+            if owner and kind == "Policy":
+                facts.append(Fact("RESPONSIBLE_FOR", owner, key, index))
+                continue
             if kind in INITIATIVES:
                 if role == "attend" or HIGHER_LEVEL.match(names[key]):
                     continue
@@ -93,8 +136,24 @@ def responsibilities(
             else:
                 continue
             actors = subject_actors(text, start, mentions, candidate.start) or [own]
+            if kind in INITIATIVES:
+                actors = [*actors, *leaders(text, start, mentions, candidate.start)]
             facts.extend(Fact("RESPONSIBLE_FOR", actor, key, index) for actor in actors if actor != key)
     return facts
+
+
+LEADERSHIP = re.compile(r"在([^，,。；;]{2,40}?)的(?:正确|坚强|统一|有力)?领导")
+
+
+def leaders(text: str, start: int, mentions: list[tuple[Candidate, str]], before: int) -> list[str]:
+    """在X的领导下: X leads the work of the sentence (not 指导, which only guides)."""
+    found = []
+    for match in LEADERSHIP.finditer(text[: before - start]):
+        for candidate, key in mentions:
+            inside = match.start(1) <= candidate.start - start and candidate.end - start <= match.end(1)
+            if candidate.type == "Bureau" and inside and candidate.name.endswith("领导小组"):
+                found.append(key)
+    return found
 
 
 def body_parts(
@@ -216,5 +275,6 @@ def measured_by(
     types: dict[str, str],
     actors: list[str],
 ) -> list[str]:
-    """The entities a metric is stated for: the sentence's actor, the report's bureau by default."""
-    return actors
+    """The entities a metric is stated for: the one initiative its sentence is about, else the actor."""
+    about = {key for candidate, key in mentions if types[key] in {"Programme", "Campaign", "Institution"}}
+    return sorted(about) if len(about) == 1 else actors
