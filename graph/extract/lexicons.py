@@ -78,7 +78,7 @@ class Lexicons:
 
     def hard_verb(self, word: str) -> bool:
         """Verbs that always end a name read leftwards (they govern it)."""
-        return self.verb_role(word) in {"carry", "make", "found", "follow", "count"}
+        return self.verb_role(word) in {"carry", "make", "found", "follow", "count", "attend"}
 
     def soft_verb(self, word: str) -> bool:
         """Verbs that end a name only where the words after them make a name of their own."""

@@ -35,7 +35,7 @@ ENUMERATION = "、"
 CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
 BARE_BODY = re.compile(
-    r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
+    r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
 )
 LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
 # Minimum length of a name before its head for heads that often end generic phrases.
@@ -53,7 +53,8 @@ SHORT_GENERIC = {
 }
 MAX_NAME = 48
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
-LEADING_COUNT = re.compile(r"^[0-9０-９*×X＊]+[个项名所家场次件条]")
+ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
+LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
 
 
@@ -83,7 +84,7 @@ def _clean(name: str) -> str:
 
 
 FUNCTION_TAGS = {"p", "c", "d", "ad", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
-QUANTIFIER = re.compile(r"^(?:多|各|每|几)")
+QUANTIFIER = re.compile(r"^(?:多|各|每|几|两)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
 
@@ -121,6 +122,7 @@ def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexic
 
 
 def _type_of(head: Head, name: str, verb: str, words: Lexicons) -> str:
+    verb = verb.removesuffix("好")
     if head.word == "行动" or (head.word.endswith("行动") and head.type == "Programme"):
         if re.search(r"[0-9一二三四五六七八九十两*×X]+年行动$|[一二三四五六七八九十百]+大行动$", name):
             return "Programme"
@@ -264,7 +266,14 @@ def headed_mentions(
         absolute = start + token_start, start + token_end
         inside_marks[index] = any(s <= absolute[0] and absolute[1] <= e for s, e in marked)
         # A count (X个, 12项) is never inside a name: it ends the name before it.
-        if index and tokens[index][0] in words.measure_words and _is_count(tokens[index - 1][0], tags):
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        articles = tokens[index][0] == "条" and following in ARTICLE_HEADS
+        if (
+            index
+            and tokens[index][0] in words.measure_words
+            and _is_count(tokens[index - 1][0], tags)
+            and not articles
+        ):
             inside_marks[index - 1] = inside_marks[index] = True
     index = 0
     while index < len(tokens):
@@ -352,7 +361,7 @@ def _names_in_run(
         if words.soft_verb(tokens[position][0]):
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
             rest_head = words.head_of(rest)
-            if rest_head is not None and len(rest) > len(rest_head.word):
+            if rest_head is not None and (len(rest) > len(rest_head.word) or BARE_BODY.match(rest)):
                 before = _names_in_run(text, start, tokens, first, position, sentence, words)
                 return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
     while first < last and tokens[first][0] in CONJUNCTIONS:
@@ -365,6 +374,13 @@ def _names_in_run(
         first += 1
         name_start = start + tokens[first][1]
     name = text[name_start:name_end]
+    if (
+        last < stop - 1
+        and words.heads.get(tokens[last][0], None) is not None
+        and words.heads[tokens[last][0]].weak
+    ):
+        # 自贸港建设大局: a weak head inside a longer phrase names a goal, not an effort.
+        return _names_in_run(text, start, tokens, first, last, sentence, words) if last > first else []
     count = LEADING_COUNT.match(name)
     if count:
         name_start += count.end()

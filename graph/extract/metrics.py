@@ -147,9 +147,13 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”‘’\"《》]", "", text)
 
 
+LEVEL_BODY = re.compile(r"^[省市区县](?:委|政府)$")
 MEETING_ORDINAL = re.compile(r"^(?:全会|全体会议|会议|常委会|党代会|集体学习|代表大会)")
 QUOTE_TOKEN = re.compile(r"^[“”‘’\"]+$")
-STOP_TAGS = {"d", "p", "c", "u", "r", "m", "f", "uj", "ul", "ud"}
+STOP_TAGS = {"d", "p", "c", "u", "r", "m", "uj", "ul", "ud"}
+ORDINAL_WORD = re.compile(r"^(?:首|第)")
+VALUE_PART = re.compile(r"^[0-9０-９*×X＊.．%％]+$")
+COMPARISON_START = ("比", "较", "高于", "低于", "同比", "环比")
 KEPT_IN_INDICATOR = {"以上", "以下"}
 # A generic noun after the count when the counted thing comes before it (调研清单X项任务).
 GENERIC_AFTER = {"任务", "工作"}
@@ -179,7 +183,9 @@ def _ends_phrase(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
     if words.verb_role(word):
         return True
     tag = tags.get(word, "")
-    return tag in STOP_TAGS or (tag == "v" and len(word) == 1)
+    if tag == "m" and ORDINAL_WORD.match(word):
+        return False
+    return tag in STOP_TAGS or (tag in {"v", "f"} and len(word) == 1)
 
 
 def _phrase_after(
@@ -191,7 +197,7 @@ def _phrase_after(
     for index, (word, _, token_end) in enumerate(following):
         if QUOTE_TOKEN.match(word):
             continue
-        if word == "的" and end > begin:
+        if word == "的" and (end > begin or index == 0):
             upcoming = following[index + 1][0] if index + 1 < len(following) else ""
             if upcoming and not re.match(r"[0-9０-９*×X一二三四五六七八九十两]", upcoming):
                 begin = end = start + token_end
@@ -217,15 +223,27 @@ def _phrase_before(
     """The phrase the value closes: back to a boundary; a counting verb (新增, 转化) opens it."""
     preceding = [token for token in tokens if token[2] <= position - start]
     begin = position
-    for word, token_start, _ in reversed(preceding):
+    for index in range(len(preceding) - 1, -1, -1):
+        word, token_start, _ = preceding[index]
+        if CLAUSE_END.fullmatch(word):
+            break
+        if word.startswith(COMPARISON_START):
+            # 比去年同期增加***项, 高于全国*个百分点: the comparison is the indicator.
+            return start + token_start, position
+    for index in range(len(preceding) - 1, -1, -1):
+        word, token_start, _ = preceding[index]
         if QUOTE_TOKEN.match(word):
             continue
+        following = preceding[index + 1][0] if index + 1 < len(preceding) else ""
+        if VALUE_PART.match(word) and (
+            not following or VALUE_PART.match(following) or following in words.measure_words
+        ):
+            break
         role = words.verb_role(word)
         if role == "count":
             begin = start + token_start
             break
-        head = words.heads.get(word)
-        if role or (head is not None and head.type == "Bureau") or _ends_phrase(word, words, tags):
+        if role or word in QUALIFIERS or LEVEL_BODY.match(word) or _ends_phrase(word, words, tags):
             break
         begin = start + token_start
     clause = text[begin:position]
