@@ -2,8 +2,8 @@
 // question_zh: 两个实体之间最短的关联路径是什么？（不经过报告节点）
 // question_en: What is the shortest chain of relations between two entities (not passing through report nodes)?
 // param source: 区教育局  (the first entity's name or alias)
-// param target: 教育部  (the second entity's name or alias)
-// columns: source, source_type, target, target_type, hops, path
+// param target: 市教育局  (the second entity's name or alias)
+// columns: source, source_type, source_reports, target, target_type, target_reports, hops, path
 MATCH (a), (b)
 WHERE (a.name = $source OR $source IN a.aliases)
   AND (b.name = $target OR $target IN b.aliases)
@@ -16,8 +16,10 @@ WITH a, b, head(collect(path)) AS path
 WITH a, b, path, nodes(path) AS hops, relationships(path) AS links
 RETURN a.name AS source,
        labels(a)[0] AS source_type,
+       [(a)-[:MENTIONED_IN]->(source_report:Report) | source_report.source] AS source_reports,
        b.name AS target,
        labels(b)[0] AS target_type,
+       [(b)-[:MENTIONED_IN]->(target_report:Report) | target_report.source] AS target_reports,
        length(path) AS hops,
        reduce(text = a.name, k IN range(0, size(links) - 1) |
          text + CASE WHEN startNode(links[k]) = hops[k]

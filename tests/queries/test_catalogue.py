@@ -91,6 +91,14 @@ def test_common_file_keeps_to_what_falkordb_supports(query):
     assert [pattern for pattern in FALKORDB_UNSUPPORTED if re.search(pattern, body)] == []
 
 
+@pytest.mark.parametrize("query", QUERIES, ids=[query.name for query in QUERIES])
+def test_pattern_comprehensions_do_not_share_a_variable(query):
+    # FalkorDB 4.16 answers [] for the second of two pattern comprehensions of one clause
+    # that bind the same variable name.
+    variables = re.findall(r"\[\(\w+\)[^|\n]*\((\w+)(?::\w+)?\)\s*\|", _body(query.text))
+    assert len(variables) == len(set(variables))
+
+
 def test_readme_is_generated_from_the_headers():
     readme = resources.files("edukg.queries").joinpath("README.md").read_text(encoding="utf-8")
     assert readme == to_readme(QUERIES), "regenerate with: .venv/bin/python -m edukg.queries.catalogue"

@@ -284,8 +284,9 @@ def expect_shortest_path(graph, source, target):
             if a != b and a in undirected and b in undirected and nx.has_path(undirected, a, b):
                 hops = nx.shortest_path_length(undirected, a, b)
                 if hops <= 8:
-                    found.append((name(graph, a), label(graph, a), name(graph, b), label(graph, b), hops))
-    return sorted(found, key=lambda row: (row[4], row[0], row[2]))[:10]
+                    found.append((name(graph, a), label(graph, a), mentioned_in(graph, a), name(graph, b),
+                                  label(graph, b), mentioned_in(graph, b), hops))  # fmt: skip
+    return sorted(found, key=lambda row: (row[6], row[0], row[3]))[:10]
 
 
 def expect_fact_evidence(graph, source, target, relation):
@@ -425,9 +426,11 @@ CASES: list[tuple[str, dict[str, Any], Callable[..., list], Callable[[dict], tup
     ("most_connected", {}, expect_most_connected, lambda r: (r["initiative"], r["degree"], r["reports"])),
     ("most_connected", {"limit": 3}, expect_most_connected, lambda r: (r["initiative"], r["degree"], r["reports"])),
     ("shortest_path", {}, expect_shortest_path,
-     lambda r: (r["source"], r["source_type"], r["target"], r["target_type"], r["hops"])),
+     lambda r: (r["source"], r["source_type"], _sorted(r["source_reports"]), r["target"], r["target_type"],
+                _sorted(r["target_reports"]), r["hops"])),
     ("shortest_path", {"source": "市教育局", "target": "双一流建设"}, expect_shortest_path,
-     lambda r: (r["source"], r["source_type"], r["target"], r["target_type"], r["hops"])),
+     lambda r: (r["source"], r["source_type"], _sorted(r["source_reports"]), r["target"], r["target_type"],
+                _sorted(r["target_reports"]), r["hops"])),
     ("fact_evidence", {}, expect_fact_evidence,
      lambda r: (r["source"], r["relation"], r["target"], r["report"], r["sentence"], r["status"], r["text"])),
     ("fact_evidence", {"source": "", "target": "", "relation": "PART_OF"}, expect_fact_evidence,
@@ -535,9 +538,11 @@ def test_masked_metric_values_are_masked_in_the_report_text(sample_store):
 
 
 def test_shortest_path_text_walks_from_source_to_target(sample_store):
-    [path] = [row for row in rows(sample_store, "shortest_path") if row["target_type"] == "Bureau"]
-    assert path["path"].startswith("区教育局 ") and path["path"].endswith(" 教育部")
-    assert path["path"].count("]-") == path["hops"] >= 2
+    found = rows(sample_store, "shortest_path", source="区教育局", target="市教育局")
+    assert found
+    for row in found:
+        assert row["path"].startswith("区教育局 ") and row["path"].endswith(" 市教育局")
+        assert row["path"].count("]-") == row["hops"] >= 2
 
 
 # ---------------------------------------------------------------- audits that find something
