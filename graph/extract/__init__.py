@@ -114,7 +114,12 @@ def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
     """A category right next to a count (**个创新创业学院) is the metric's indicator, not a name."""
     if candidate.marked or candidate.type in {"Bureau", "Person"}:
         return False
-    return any(candidate.end == metric.start or candidate.start == metric.end for metric in metrics)
+    return any(
+        candidate.end == metric.start
+        or candidate.start == metric.end
+        or (metric.indicator_span[0] <= candidate.start and candidate.end <= metric.indicator_span[1])
+        for metric in metrics
+    )
 
 
 class _Grouping:
@@ -217,9 +222,10 @@ class _Grouping:
 
 
 def _status(report: Report, mentions: list[Mention]) -> str:
-    return (
-        "reported" if any(report.sentences[m.sentence].status == "reported" for m in mentions) else "planned"
-    )
+    """Reported work if any mention is in reported work (or there is none to say otherwise)."""
+    if mentions and all(report.sentences[m.sentence].status == "planned" for m in mentions):
+        return "planned"
+    return "reported"
 
 
 def extract(report: Report) -> Extraction:
@@ -246,7 +252,9 @@ def extract(report: Report) -> Extraction:
 
     sentence_texts = {i: (s.start, report.text[s.start : s.end]) for i, s in enumerate(report.sentences)}
     names = {key: grouping.display_name(key) for key in grouping.types}
-    first_sentence = {key: min(m.sentence for m in grouping.mentions[key]) for key in grouping.types}
+    first_sentence = {
+        key: min((m.sentence for m in grouping.mentions[key]), default=0) for key in grouping.types
+    }
     facts: list[rel.Fact] = []
     bodies = {
         key: [names[key], *grouping.forms[key]] for key, kind in grouping.types.items() if kind == "Bureau"

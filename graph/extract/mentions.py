@@ -30,7 +30,7 @@ QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」")
 TRIAL = re.compile(
     r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
 )
-NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两*×XxＸ]+$")
+NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
 ENUMERATION = "、"
 CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
@@ -178,6 +178,7 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     return found
 
 
+LISTED_BEFORE = re.compile(r"(?:[^，,。；;：:、]{1,20}、)*[^，,。；;：:、]{1,20}等$")
 CHAIN_BEFORE = re.compile(r"(?:(?:《[^《》]*》|“[^“”]*”)[、和及与]?)+$")
 
 
@@ -186,6 +187,11 @@ def _verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
     chain = CHAIN_BEFORE.search(text, floor, position)
     if chain:
         position = chain.start()
+    listed = LISTED_BEFORE.search(text, floor, position)
+    if listed:
+        # 推进A、B等“四项行动”: the verb before the list's first item governs the named whole.
+        first_item = re.search(r"[、等]", text[listed.start() : position])
+        position = listed.start() + (first_item.start() if first_item else 0)
     window = text[max(floor, position - 12) : position]
     window = re.split(r"[，,。；;：:]", window)[-1]
     best = ""
@@ -388,7 +394,7 @@ def _names_in_run(
     head = words.head_of(name)
     assert head is not None
     verb = _governing_verb(tokens, first, words)
-    pieces = _split_joined_bodies(name) if head.type == "Bureau" else [(0, len(name))]
+    pieces = _split_joined_bodies(name) if head.type == "Bureau" else _split_joined_organisations(name, words)
     for piece_start, piece_end in pieces:
         piece = name[piece_start:piece_end]
         piece_head = words.head_of(piece)
@@ -410,6 +416,19 @@ def _names_in_run(
         # 联盟建设 after 加强: the goal is not a name, the body before it may be.
         return _names_in_run(text, start, tokens, first, last, sentence, words)
     return found
+
+
+def _split_joined_organisations(name: str, words: Lexicons) -> list[tuple[int, int]]:
+    """市教育局与**大学 → two names: 与 joins organisations, but stays inside an effort's name."""
+    at = name.find("与")
+    if at > 0:
+        before = words.head_of(name[:at])
+        if before is not None and before.type in {"Bureau", "Institution"}:
+            return [
+                (0, at),
+                *[(at + 1 + s, at + 1 + e) for s, e in _split_joined_organisations(name[at + 1 :], words)],
+            ]
+    return [(0, len(name))]
 
 
 def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
@@ -449,12 +468,33 @@ def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     found = []
     titles = "|".join(re.escape(title) for title in words.titles)
     for match in re.finditer(rf"(?:{titles})([\u4e00-\u9fff]{{2,4}})", text[start:end]):
-        tail = match.group(1)
+        tail = text[start + match.start(1) : min(end, start + match.start(1) + 6)]
         name = _person_name(tail, words)
         if name:
             name_start = start + match.start(1)
             found.append(
                 Candidate(name_start, name_start + len(name), name, "Person", sentence, False, "", "")
+            )
+            found.extend(_post_bodies(text, start, start + match.start(), sentence, words))
+    return found
+
+
+def _post_bodies(text: str, floor: int, position: int, sentence: int, words: Lexicons) -> list[Candidate]:
+    """市委常委、宣传部部长: the bodies named in the posts written before a person's name."""
+    chain_start = max(floor, *(text.rfind(mark, floor, position) + 1 for mark in "，,。；;：:"))
+    found = []
+    cursor = chain_start
+    for element in re.split(r"(、)", text[chain_start : position + 1]):
+        element_start = cursor
+        cursor += len(element)
+        title = next((t for t in words.titles if element.endswith(t)), "")
+        body = element[: len(element) - len(title)] if title else ""
+        head = words.head_of(body) if body else None
+        if body and ((head is not None and head.type == "Bureau") or BARE_BODY.match(body)):
+            found.append(
+                Candidate(
+                    element_start, element_start + len(body), body, "Bureau", sentence, False, "", "post"
+                )
             )
     return found
 

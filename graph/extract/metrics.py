@@ -243,6 +243,10 @@ def _phrase_before(
         if role == "count":
             begin = start + token_start
             break
+        if word in QUALIFIERS and begin == position:
+            # 覆盖学生约1.2万人: the qualifier before the value is skipped, not a boundary.
+            begin = position = start + token_start
+            continue
         if role or word in QUALIFIERS or LEVEL_BODY.match(word) or _ends_phrase(word, words, tags):
             break
         begin = start + token_start
