@@ -6,7 +6,7 @@ Each file starts with a header of ``//`` lines, then the query::
     // question_zh: 某教育局负责哪些工程项目、专项活动和政策？
     // question_en: Which programmes, campaigns and policies is a given bureau responsible for?
     // param bureau: 市教育局  (the bureau's name, or part of it)
-    // columns: bureau, type, initiative, status, reports
+    // columns: bureau, jurisdiction, type, initiative, status, reports
 
 A parameter's default is read as JSON when it parses (``10`` is a number, ``"10"``
 a string), else it is the text as written; values given on the command line take the

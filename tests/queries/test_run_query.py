@@ -571,4 +571,14 @@ def test_hostile_parameter_values_are_only_data(sample_store, sample_graph, host
 
 
 def test_falkordb_runs_the_common_file_and_neo4j_its_own(sample_store):
-    assert dialect_of(sample_store) == "falkordb" and dialect_of(object()) == "neo4j"
+    import neo4j
+    from edukg.graph.load_neo4j import Neo4jStore
+
+    driver = neo4j.GraphDatabase.driver("bolt://127.0.0.1:9")  # connects lazily: no server needed
+    try:
+        assert dialect_of(Neo4jStore(driver, None, "Neo4j")) == "neo4j"
+    finally:
+        driver.close()
+    assert dialect_of(sample_store) == "falkordb"
+    query = load("shortest_path")
+    assert query.cypher(dialect_of(sample_store)) == query.text != query.cypher("neo4j")
