@@ -118,6 +118,16 @@ def test_mistakes_give_one_clear_line(invoke, args, code, message):
     assert "Traceback" not in result.output
 
 
+def test_run_on_a_store_without_a_graph_says_to_load_one(falkordb_server, monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    out = str(Path(falkordb_server.data_dir).parent)
+    result = CliRunner().invoke(
+        main, ["query", "run", "report_overview", "--out", out, "--database", "never_loaded"]
+    )
+    assert result.exit_code == 1
+    assert "holds no graph: run `edukg build` and `edukg load` first" in result.output
+
+
 def test_edukg_command_runs_a_query(falkordb_server, sample_store):
     out = str(Path(falkordb_server.data_dir).parent)
     edukg = Path(sys.executable).parent / "edukg"

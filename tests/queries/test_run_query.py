@@ -19,6 +19,8 @@ from edukg.graph.load_store import load_graph
 from edukg.queries.catalogue import catalogue, load
 from edukg.queries.run_query import dialect_of, run
 
+from edukg.errors import StoreError
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -582,3 +584,8 @@ def test_falkordb_runs_the_common_file_and_neo4j_its_own(sample_store):
     assert dialect_of(sample_store) == "falkordb"
     query = load("shortest_path")
     assert query.cypher(dialect_of(sample_store)) == query.text != query.cypher("neo4j")
+
+
+def test_an_empty_store_says_how_to_fill_it(falkordb_store):
+    with pytest.raises(StoreError, match="holds no graph: run `edukg build` and `edukg load` first"):
+        rows(falkordb_store, "report_overview")
