@@ -324,7 +324,7 @@ def _metrics(
     entities: dict[tuple[str, str], Entity] = {}
     facts = []
     for metric in found:
-        identity = (normalise(metric.indicator), normalise(metric.value))
+        identity = (normalise(metric.indicator), metric.value)
         mention = Mention(report.id, metric.start, metric.end, metric.sentence)
         if identity in entities:
             entity = entities[identity]

@@ -133,8 +133,16 @@ class Segmenter:
                     self._tokenizer.add_word(variant, freq=100000)
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
-        """(word, start, end) for each word of ``text``."""
-        return list(self._tokenizer.tokenize(text, HMM=False))
+        """(word, start, end) for each word of ``text``; a verb glued to a head (召开会议) is two words."""
+        words = lexicons()
+        found = []
+        for word, start, end in self._tokenizer.tokenize(text, HMM=False):
+            if len(word) > 2 and word[:2] in words.verbs and word[2:] in words.heads:
+                found.append((word[:2], start, start + 2))
+                found.append((word[2:], start + 2, end))
+            else:
+                found.append((word, start, end))
+        return found
 
 
 @cache

@@ -309,7 +309,7 @@ def _verb_inside_name(
 ) -> int:
     """贯通学习机制, 创建试点: a verb right before a bare head of an effort belongs to the name."""
     head = words.heads.get(tokens[first][0]) if first < len(tokens) else None
-    if stop - first != 1 or first < 2 or head is None or head.type in {"Bureau", "Institution"}:
+    if stop - first != 1 or first < 2 or head is None or head.type not in {"Programme", "Policy"}:
         return first
     if not words.hard_verb(tokens[first - 1][0]):
         return first

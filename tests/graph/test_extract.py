@@ -1,0 +1,294 @@
+"""Extraction: entities, metrics and relations from the genre's signals, on hand-written snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from edukg.graph.evaluate import score_reports
+from edukg.graph.extract import extract, to_guide_json
+from edukg.ingest import read_report, report_from_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edukg.text import strip_quotes
+
+
+def extracted(text: str) -> dict:
+    return to_guide_json(extract(report_from_text(text, "case.txt")))
+
+
+def entity_set(result: dict) -> set[tuple[str, str]]:
+    found = set()
+    for entity in result["entities"]:
+        if entity["type"] != "Metric":
+            found.add((entity["type"], entity["name"]))
+            found.update((entity["type"], alias) for alias in entity.get("aliases", []))
+    return found
+
+
+ENTITY_CASES = [
+    # quoted name with its head inside the quotes
+    ("区教育局深入实施“强师计划”。", {("Programme", "强师计划")}, set()),
+    # quoted formula followed by its head word
+    ("推进“双一流”建设攻坚。", {("Programme", "双一流建设攻坚")}, set()),
+    # a quoted slogan with no head is not an entity
+    ("紧扣“学思想、强党性”的总要求开展工作。", set(), {"学思想、强党性"}),
+    # book-title marks: policies by their head, (试行) kept out of the name
+    (
+        "市教育局印发《芜湖市中小学教师队伍建设实施意见（试行）》。",
+        {("Policy", "芜湖市中小学教师队伍建设实施意见")},
+        set(),
+    ),
+    ("组织学习《教育法规选读》。", {("Document", "教育法规选读")}, set()),
+    # a head word right after 》 makes an outer campaign, the inner law stays an entity
+    (
+        "开展《家庭教育促进法》专项督导。",
+        {("Campaign", "家庭教育促进法专项督导"), ("Policy", "家庭教育促进法")},
+        set(),
+    ),
+    # coordinated names with their own heads are several entities
+    (
+        "开展违规收费专项整治、校园欺凌专项治理。",
+        {("Campaign", "违规收费专项整治"), ("Campaign", "校园欺凌专项治理")},
+        set(),
+    ),
+    # 行动: a Programme when 实施ed, a Campaign when 开展ed
+    ("实施县域普通高中发展提升行动。", {("Programme", "县域普通高中发展提升行动")}, set()),
+    ("开展高校毕业生就业促进行动。", {("Campaign", "高校毕业生就业促进行动")}, set()),
+    # masked names are kept as written
+    ("**大学获批建设**理工大学研究院。", {("Institution", "**大学")}, set()),
+    # bodies written back to back are two bodies
+    ("市委市政府高度重视教育工作。", {("Bureau", "市委"), ("Bureau", "市政府")}, {"市委市政府"}),
+    # the national Party centre is background, as are spirits and bare categories
+    (
+        "认真贯彻党中央决策部署和全市教育大会精神，推动中小学发展。",
+        set(),
+        {"党中央", "全市教育大会", "中小学"},
+    ),
+    # a person after a post, and the body of the post
+    (
+        "市委常委、组织部部长刘晓明出席会议。",
+        {("Person", "刘晓明"), ("Bureau", "市委"), ("Bureau", "组织部")},
+        set(),
+    ),
+    # a standalone national concept
+    ("局党组扎实推进主题教育。", {("Campaign", "主题教育")}, set()),
+    # a category next to a count is the metric's indicator, not an institution
+    ("新建公办幼儿园12所。", set(), {"公办幼儿园"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), ENTITY_CASES)
+def test_extract_entities(text: str, expected: set[tuple[str, str]], absent: set[str]) -> None:
+    found = entity_set(extracted(text))
+    assert expected <= found
+    assert not {name for _, name in found} & absent
+
+
+METRIC_CASES = [
+    # indicator before the value when the number closes the phrase; counting verb kept
+    ("全市新增普惠学位3600个。", "新增普惠学位", "3600个", 3600.0, False),
+    # indicator after the value when the number opens the phrase
+    ("建设×个市域产教联合体。", "市域产教联合体", "×个", None, True),
+    # qualifiers stay out of the value, 余 stays in
+    ("覆盖学生约1.2万人。", "覆盖学生", "1.2万人", 12000.0, False),
+    ("开展家访活动2000余次。", "家访活动", "2000余次", 2000.0, False),
+    # comparisons are kept as the indicator
+    ("就读比例比去年提高15个百分点。", "比去年提高", "15个百分点", 15.0, False),
+    # definite Chinese numerals count
+    ("形成四张清单。", "清单", "四张", 4.0, False),
+    # masked decimals
+    ("签约金额*.**亿元。", "签约金额", "*.**亿元", None, True),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator", "value", "numeric", "masked"), METRIC_CASES)
+def test_extract_metrics(text: str, indicator: str, value: str, numeric: float | None, masked: bool) -> None:
+    metrics = [e for e in extracted(text)["entities"] if e["type"] == "Metric"]
+    assert [(m["name"], m["value"], m["numeric"], m["masked"]) for m in metrics] == [
+        (indicator, value, numeric, masked)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X月X日召开会议。",  # dates
+        "第二批试点名单公布。",  # ordinals
+        "实施“十大行动”。",  # numbers inside a name
+        "形成一批成果。",  # 一 as an article
+        "2023年工作成效明显。",  # years
+    ],
+)
+def test_extract_no_metric(text: str) -> None:
+    assert [e for e in extracted(text)["entities"] if e["type"] == "Metric"] == []
+
+
+RELATION_CASES = [
+    # the report's own bureau is the default actor of programmes and campaigns
+    ("市教育局工作总结\n深入实施“强师计划”。", ("RESPONSIBLE_FOR", "市教育局", "强师计划")),
+    # a policy gets a responsibility only from who makes it
+    (
+        "市教育局工作总结\n印发《教师交流轮岗实施办法》。",
+        ("RESPONSIBLE_FOR", "市教育局", "教师交流轮岗实施办法"),
+    ),
+    # two actors of one act give two relations
+    (
+        "市教育局工作总结\n市委、市政府印发《关于深化教育评价改革的实施方案》。",
+        ("RESPONSIBLE_FOR", "市政府", "关于深化教育评价改革的实施方案"),
+    ),
+    # items listed before 等 are part of the named whole after it
+    (
+        "市教育局工作总结\n谋划基础教育综合改革、职业教育体系建设等“五大行动”。",
+        ("PART_OF", "基础教育综合改革", "五大行动"),
+    ),
+    # a body whose name begins with another body's name is part of it
+    (
+        "市教育局工作总结\n市委教育工作领导小组召开会议，市委高度重视。",
+        ("PART_OF", "市委教育工作领导小组", "市委"),
+    ),
+    # a campaign named as another one plus a head word is part of it
+    ("市教育局工作总结\n开展主题教育，推进主题教育专项整治。", ("PART_OF", "主题教育专项整治", "主题教育")),
+    # a person is part of the body of their post
+    ("市教育局工作总结\n市委常委、宣传部部长王立新出席。", ("PART_OF", "王立新", "宣传部")),
+    # a metric is measured by the bureau when the sentence names no initiative
+    ("市教育局工作总结\n全市新增普惠学位3600个。", ("MEASURED_BY", "市教育局", "新增普惠学位")),
+]
+
+
+@pytest.mark.parametrize(("text", "relation"), RELATION_CASES)
+def test_extract_relations(text: str, relation: tuple[str, str, str]) -> None:
+    result = extracted(text)
+    assert relation in {(r["type"], r["source"], r["target"]) for r in result["relations"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # following a policy made elsewhere gives no responsibility
+        ("市教育局工作总结\n认真落实《义务教育法》。", ("RESPONSIBLE_FOR", "市教育局", "义务教育法")),
+        # a national event only attended
+        ("市教育局工作总结\n参加全国职业教育活动周。", ("RESPONSIBLE_FOR", "市教育局", "全国职业教育活动周")),
+    ],
+)
+def test_extract_relations_absent(text: str, absent: tuple[str, str, str]) -> None:
+    result = extracted(text)
+    assert absent not in {(r["type"], r["source"], r["target"]) for r in result["relations"]}
+
+
+def test_extract_status_follows_plan_sections() -> None:
+    text = (
+        "市教育局工作总结\n一、主要工作\n实施“强师计划”。\n二、下一步工作\n下一步，将启动“智慧校园”建设工程。"
+    )
+    statuses = {e["name"]: e["status"] for e in extracted(text)["entities"]}
+    assert statuses["强师计划"] == "reported"
+    assert statuses["智慧校园建设工程"] == "planned"
+
+
+def test_extract_own_bureau_aliases_merge() -> None:
+    text = "芜湖市教育局工作总结\n局党组坚持“第一议题”制度。我局实施“强师计划”。市教育局召开会议。"
+    result = extracted(text)
+    bureaus = [e for e in result["entities"] if e["type"] == "Bureau"]
+    assert len(bureaus) == 1
+    assert {"局党组", "我局", "市教育局"} <= set(bureaus[0]["aliases"])
+
+
+def test_extract_concept_links() -> None:
+    result = extracted("市教育局工作总结\n推进市“双一流”建设，坚持“第一议题”制度。")
+    concepts = {e["name"]: e.get("concept") for e in result["entities"]}
+    assert concepts["双一流建设"] == "double-first-class"
+    assert concepts["第一议题制度"] == "first-agenda-item"
+
+
+def _check_mentions(text: str) -> None:
+    report = report_from_text(text, "property.txt")
+    extraction = extract(report)
+    keys = {entity.key for entity in extraction.entities}
+    for entity in extraction.entities:
+        names = {entity.name, *entity.aliases}
+        for mention in entity.mentions:
+            surface = report.text[mention.start : mention.end]
+            assert surface
+            if entity.type != "Metric":
+                assert strip_quotes(surface) in names
+            else:
+                assert surface == entity.metric.value
+    for relation in extraction.relations:
+        assert relation.source in keys and relation.target in keys
+        for evidence in relation.evidence:
+            sentence = report.sentences[evidence.sentence]
+            assert (evidence.start, evidence.end) == (sentence.start, sentence.end)
+
+
+GENRE_PIECES = st.sampled_from(
+    [
+        "市教育局",
+        "局党组",
+        "实施",
+        "开展",
+        "“双一流”",
+        "建设",
+        "《",
+        "》",
+        "“",
+        "”",
+        "、",
+        "，",
+        "。",
+        "**",
+        "××",
+        "X",
+        "个",
+        "项",
+        "3600",
+        "专项整治",
+        "活动",
+        "工程",
+        "大学",
+        "领导小组",
+        "方案",
+        "印发",
+        "等",
+        "的",
+        "与",
+        "主题教育",
+        "部长",
+        "王",
+        "明",
+        "\n",
+        "下一步",
+        "将",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(GENRE_PIECES, max_size=40).map("".join))
+def test_extract_offsets_property_genre_text(text: str) -> None:
+    _check_mentions(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_extract_offsets_property_any_text(text: str) -> None:
+    _check_mentions(text)
+
+
+def test_extract_sample_reports_offsets(sample_reports: list[Path]) -> None:
+    for path in sample_reports:
+        _check_mentions(read_report(path).text)
+
+
+# The development targets of the accuracy issue; an independent careful annotation
+# agrees with the gold at 0.87 / 0.91 / 0.82.
+TARGETS = {"entity": 0.85, "metric": 0.85, "relation": 0.75}
+
+
+def test_extract_development_scores_hold_targets(gold_dir: Path, sample_reports: list[Path]) -> None:
+    scores = score_reports(gold_dir, sample_reports)
+    for key, target in TARGETS.items():
+        assert scores.f1(key) >= target, f"{key} F1 {scores.f1(key):.3f} < {target}"
+    for kind, counts in scores.by_type.items():
+        if kind != "Person":
+            assert counts.f1 >= 0.70, f"{kind} F1 {counts.f1:.3f} < 0.70"
