@@ -63,6 +63,7 @@ _NODE_ID = re.compile(r"([a-z]+):([0-9a-f]+)")
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ORGANIZATIONS = {"Bureau", "Institution"}
+_MINTED = ("fact", "evidence", "mention")  # kinds of IRIs minted from hashes of ids, not node ids
 
 
 class RdfExportError(EdukgError):
@@ -170,7 +171,8 @@ def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> rdflib.Graph:
     rdf = rdflib.Graph(bind_namespaces="core")
     for prefix, namespace in (("edukg", EDUKG), ("oa", OA), ("prov", PROV), ("org", ORG), ("skos", SKOS)):
         rdf.bind(prefix, namespace)
-    rdf.bind("id", Namespace(mint.base))
+    for kind in (*(label.lower() for label in schema().node_labels if label != "Concept"), *_MINTED):
+        rdf.bind(kind, Namespace(f"{mint.base}{kind}/"))
     rdf.bind("concept", Namespace(CONCEPT_BASE))
     rdf += concept_scheme()
     for node_id, attributes in graph.nodes(data=True):

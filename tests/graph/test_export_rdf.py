@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from edukg.graph.export_rdf import (
     NotConformingError,
     RdfExportError,
     check_base,
+    load_sparql,
     run_sparql,
     sparql_catalogue,
     to_rdf,
@@ -199,16 +201,8 @@ def fixture_rdf() -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def sample_graph(sample_reports: list[Path]) -> nx.MultiDiGraph:
-    from edukg.graph.build import build_from_paths
-
-    result = build_from_paths(sample_reports)
-    assert not result.failures
-    return result.graph
-
-
-@pytest.fixture(scope="module")
 def sample_rdf(sample_graph: nx.MultiDiGraph) -> rdflib.Graph:
+    """The sample reports' graph (tests/conftest.py) as RDF."""
     return to_rdf(sample_graph)
 
 
@@ -665,6 +659,27 @@ def test_sparql_query_rows_on_the_fixture(
     fixture_rdf: rdflib.Graph, name: str, values: dict[str, str], expected: list[dict[str, Any]]
 ) -> None:
     assert [_comparable(row) for row in run_sparql(fixture_rdf, name, values)] == expected
+
+
+@pytest.mark.parametrize("name", [entry.query.name for entry in sparql_catalogue()])
+def test_sparql_queries_need_only_a_values_clause_elsewhere(fixture_rdf: rdflib.Graph, name: str) -> None:
+    """As queries/sparql/README.md says: another engine binds the parameters with VALUES."""
+    entry = load_sparql(name)
+    values = [
+        {"root": "十大", "initiative": "十大", "min_cities": 2}.get(parameter.name, parameter.default)
+        for parameter in entry.query.parameters
+    ]
+    clause = " ".join(
+        f"VALUES ?{parameter.name} {{ {json.dumps(value, ensure_ascii=False)} }}"
+        for parameter, value in zip(entry.query.parameters, values, strict=True)
+    )
+    text = entry.query.text.replace("WHERE {", "WHERE {\n  " + clause, 1)
+    rows = [[None if cell is None else cell.toPython() for cell in row] for row in fixture_rdf.query(text)]
+    given = {
+        parameter.name: str(value) for parameter, value in zip(entry.query.parameters, values, strict=True)
+    }
+    expected = [list(row.values()) for row in run_sparql(fixture_rdf, name, given)]
+    assert rows == expected and expected
 
 
 @pytest.mark.parametrize(
