@@ -473,6 +473,8 @@ BROKEN = {
         lambda rdf: rdf.add((iri(WANG), PROV.wasDerivedFrom, iri(BUREAU_WUHU))),
         "class edukg:Report",
     ),
+    "entity from no report": (lambda rdf: _drop(rdf, iri(WANG), PROV.wasDerivedFrom), "at least one report"),
+    "report without its bureau": (lambda rdf: _drop(rdf, iri(MASKED), EDUKG.issuedBy), "its own bureau"),
     "instance of a non-concept": (
         lambda rdf: rdf.add((iri(WANG), EDUKG.instanceOf, iri(TEN_ACTIONS))),
         "class edukg:Concept",
