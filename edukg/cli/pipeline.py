@@ -101,6 +101,7 @@ def build(paths: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
         target.write_text(
             json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
         )
+    _report_failures(result.failures)
     click.echo(summary(result))
     click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")
     if strict and result.failures:

@@ -1,0 +1,95 @@
+"""The CLI end to end: extract, build, bad input, --strict, and --help with an example everywhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from edukg.graph.evaluate import score_directories
+from edukg.graph.export_json import read_graph
+
+from edukg.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console entry point, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "edukg.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def test_cli_extract_writes_the_guides_format(
+    sample_reports: list[Path], gold_dir: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(main, ["extract", *map(str, sample_reports), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = sorted(tmp_path.glob("*.json"))
+    assert [f.stem for f in files] == [p.stem for p in sample_reports]
+    document = json.loads(files[0].read_text(encoding="utf-8"))
+    assert {"doc", "bureau", "entities", "relations"} <= set(document)
+    assert score_directories(gold_dir, tmp_path).f1("entity") > 0.8
+
+
+def test_cli_build_defaults_to_bundled_reports(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "reports: 5 read, 0 failed" in result.output
+    graph = read_graph(tmp_path / "graph.json")
+    assert sum(1 for _, d in graph.nodes(data=True) if d["label"] == "Report") == 5
+    assert (tmp_path / "graph.graphml").stat().st_size > 0
+    assert len(list((tmp_path / "extractions").glob("*.json"))) == 5
+
+
+BAD_FILES = [
+    ("empty.txt", b"", "empty file"),
+    ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ("truncated.docx", b"PK\x03\x04\x14\x00\x00\x00", "docx"),
+    ("truncated.pdf", b"%PDF-1.7\n1 0 obj\n<<", "PDF"),
+    ("notes.xyz", "市教育局".encode(), "unsupported file type"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), BAD_FILES)
+def test_cli_build_reports_bad_files_in_one_line_and_goes_on(
+    name: str, content: bytes, reason: str, sample_reports: list[Path], tmp_path: Path
+) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = run("build", str(bad), str(sample_reports[0]), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if name in line]
+    assert lines and reason.lower() in lines[0].lower()
+    assert "Traceback" not in result.stderr
+    assert "reports: 1 read, 1 failed" in result.stdout
+
+
+def test_cli_build_strict_fails_on_any_failure(sample_reports: list[Path], tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    result = run("build", str(missing), str(sample_reports[0]), "--out", str(tmp_path / "out"), "--strict")
+    assert result.returncode == 1
+    assert "missing.txt" in result.stderr
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), list(_commands(main)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_cli_every_command_has_help_with_an_example(path: tuple[str, ...], command: click.Command) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"edukg {' '.join(path)} --help has no example"

@@ -1,0 +1,155 @@
+"""Resolution and the graph: identity across reports, structural edges, evidence, order independence."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from edukg.graph import resolve
+from edukg.graph.build import build_from_paths, build_graph
+from edukg.graph.extract import extract
+from edukg.ingest import report_from_text
+from edukg.ontology import entity_types, relation_types
+
+
+@pytest.fixture(scope="module")
+def sample_build(sample_reports: list[Path]):
+    return build_from_paths(sample_reports)
+
+
+def nodes_named(graph: nx.MultiDiGraph, name: str, label: str | None = None) -> list[str]:
+    return [
+        node
+        for node, data in graph.nodes(data=True)
+        if data.get("name") == name and (label is None or data["label"] == label)
+    ]
+
+
+def build_texts(*texts: str) -> nx.MultiDiGraph:
+    return build_graph(extract(report_from_text(text, f"r{i}.txt")) for i, text in enumerate(texts))
+
+
+def test_build_national_concept_is_one_node_for_every_report(sample_build) -> None:
+    graph = sample_build.graph
+    [theme] = nodes_named(graph, "主题教育", "Campaign")
+    assert graph.nodes[theme]["scope"] == "national"
+    mentioning = {e.report.id for e in sample_build.extractions if "主题教育" in e.report.text}
+    assert len(mentioning) >= 3
+    assert set(graph.nodes[theme]["reports"]) == mentioning
+
+
+def test_build_concepts_shared_by_two_or_more_reports(sample_build) -> None:
+    graph = sample_build.graph
+    shared = {
+        graph.nodes[concept]["name"]
+        for concept, data in graph.nodes(data=True)
+        if data["label"] == "Concept"
+        and len({r for source, _ in graph.in_edges(concept) for r in graph.nodes[source].get("reports", [])})
+        >= 2
+    }
+    assert {"主题教育", "大中小学思政课一体化建设", "双一流建设", "第一议题制度"} <= shared
+
+
+def test_build_every_report_issued_by_its_bureau(sample_build) -> None:
+    graph = sample_build.graph
+    for extraction in sample_build.extractions:
+        targets = [
+            target
+            for _, target, kind in graph.out_edges(extraction.report.id, keys=True)
+            if kind == "ISSUED_BY"
+        ]
+        assert len(targets) == 1
+        assert graph.nodes[targets[0]]["label"] == "Bureau"
+        assert graph.nodes[targets[0]]["name"] == extraction.report.bureau
+
+
+def test_build_labels_and_types_come_from_the_ontology(sample_build) -> None:
+    graph = sample_build.graph
+    labels = Counter(data["label"] for _, data in graph.nodes(data=True))
+    assert set(entity_types()) - {"Person"} <= set(labels)
+    assert {kind for _, _, kind in graph.edges(keys=True)} <= set(relation_types())
+
+
+def test_build_located_in_only_for_local_bodies(sample_build) -> None:
+    graph = sample_build.graph
+    for source, target, kind in graph.edges(keys=True):
+        if kind == "LOCATED_IN":
+            assert graph.nodes[source]["label"] in {"Bureau", "Institution"}
+            assert graph.nodes[source]["scope"] == "local"
+            assert graph.nodes[target]["label"] == "Jurisdiction"
+
+
+def test_build_evidence_is_the_stating_sentence(sample_build) -> None:
+    graph = sample_build.graph
+    texts = {e.report.id: e.report.text for e in sample_build.extractions}
+    checked = 0
+    for _, _, data in graph.edges(data=True):
+        for row in data["evidence"]:
+            assert texts[row["report"]][row["start"] : row["end"]] == row["text"]
+            assert row["status"] in {"reported", "planned"}
+            checked += 1
+    assert checked > 100
+
+
+def test_build_mentions_point_into_reports(sample_build) -> None:
+    graph = sample_build.graph
+    texts = {e.report.id: e.report.text for e in sample_build.extractions}
+    for _, data in graph.nodes(data=True):
+        for mention in data.get("mentions", []):
+            assert texts[mention["report"]][mention["start"] : mention["end"]]
+
+
+def test_build_does_not_depend_on_report_order(sample_build) -> None:
+    again = build_graph(reversed(sample_build.extractions))
+    assert nx.utils.graphs_equal(again, sample_build.graph)
+    assert dict(again.nodes(data=True)) == dict(sample_build.graph.nodes(data=True))
+
+
+SCOPE_CASES = [
+    # masked universities in two reports are two unknown universities
+    ("**市教育局工作总结\n支持**大学建设。", "××市教育局工作总结\n支持**大学建设。", "**大学", 2),
+    # the same real city's bureau is one node
+    (
+        "芜湖市教育局工作总结\n芜湖市教育局实施“强师计划”。",
+        "芜湖市教育局工作要点\n芜湖市教育局推进“强师计划”。",
+        "强师计划",
+        1,
+    ),
+    # two real cities' programmes of one name are two nodes
+    ("芜湖市教育局工作总结\n实施“强师计划”。", "合肥市教育局工作总结\n实施“强师计划”。", "强师计划", 2),
+    # two masked cities are never merged
+    ("X市教育局工作总结\n实施“强师计划”。", "Y市教育局工作总结\n实施“强师计划”。", "强师计划", 2),
+    # a national initiative is one node whatever the city
+    ("芜湖市教育局工作总结\n推进“双一流”建设。", "**市教育局工作总结\n推进“双一流”建设。", "双一流建设", 1),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "name", "count"), SCOPE_CASES)
+def test_resolve_scopes(first: str, second: str, name: str, count: int) -> None:
+    graph = build_texts(first, second)
+    entities = [node for node in nodes_named(graph, name) if graph.nodes[node]["label"] != "Concept"]
+    assert len(entities) == count
+
+
+def test_resolve_ids_are_stable_and_typed() -> None:
+    text = "芜湖市教育局工作总结\n实施“强师计划”。"
+    first = set(build_texts(text).nodes)
+    second = set(build_texts(text).nodes)
+    assert first == second
+    assert all(
+        node.split(":")[0] in {"report", "jurisdiction", "bureau", "programme", "concept"} for node in first
+    )
+    assert resolve.node_id("Bureau", "x") == resolve.node_id("Bureau", "x") != resolve.node_id("Bureau", "y")
+
+
+def test_build_records_failures_and_goes_on(tmp_path: Path, sample_reports: list[Path]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    result = build_from_paths([empty, binary, sample_reports[0]])
+    assert len(result.extractions) == 1
+    assert {Path(failure.path).name for failure in result.failures} == {"empty.txt", "binary.txt"}
+    assert all(failure.reason for failure in result.failures)
