@@ -20,6 +20,7 @@ from edukg.graph.export_rdf import (
     NotConformingError,
     RdfExportError,
     check_base,
+    concept_scheme,
     load_sparql,
     run_sparql,
     sparql_catalogue,
@@ -31,6 +32,8 @@ from edukg.graph.resolve import concept_node_id
 from edukg.ingest import read_report
 from edukg.ontology.concepts import concept_by_id
 from edukg.queries.catalogue import QueryParameterError, UnknownQueryError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import ORG, PROV, SKOS
@@ -249,6 +252,40 @@ def test_hostile_text_survives_every_format(tmp_path: Path, rdf_format: str, hos
     assert str(back.value(iri(WUHU), EDUKG.title)) == hostile
     assert str(back.value(iri(CLUSTERS), EDUKG.value)) == hostile
     assert isomorphic(back, to_rdf(graph))
+
+
+def small_graph(text: str) -> nx.MultiDiGraph:
+    """One report and its bureau, ``text`` as the bureau's name and as the evidence."""
+    graph = nx.MultiDiGraph()
+    graph.add_node(WUHU, label="Report", name="报告", title="报告", source="a.txt", masked=False, chars=9)
+    graph.add_node(BUREAU_WUHU, **entity("Bureau", text, WUHU, "芜湖市", 0))
+    graph.add_edge(
+        WUHU, BUREAU_WUHU, key="ISSUED_BY", type="ISSUED_BY", evidence=[evidence(WUHU, 0, 0, text)]
+    )
+    return graph
+
+
+# Any text but what XML 1.0 cannot hold (test_xml_refuses_... covers that).
+XML_TEXT = st.text(
+    st.characters(
+        blacklist_categories=("Cs",), blacklist_characters="".join(map(chr, range(32))) + "\ufffe\uffff"
+    )
+    | st.sampled_from("\t\n\r"),
+    min_size=1,
+    max_size=40,
+)
+
+
+@pytest.mark.parametrize("rdf_format", list(FORMATS))
+@settings(max_examples=25, deadline=None)
+@given(text=XML_TEXT)
+def test_any_text_survives_every_format(rdf_format: str, text: str) -> None:
+    rdf = to_rdf(small_graph(text))
+    rdf -= concept_scheme()  # the same in every example, and most of the serialising time
+    plugin = FORMATS[rdf_format][0]
+    back = rdflib.Graph().parse(data=rdf.serialize(format=plugin), format=plugin)
+    assert str(back.value(iri(BUREAU_WUHU), EDUKG.name)) == text
+    assert {str(literal) for literal in back.objects(None, EDUKG.text)} == {text}
 
 
 def test_xml_refuses_control_characters_that_other_formats_keep(tmp_path: Path) -> None:
