@@ -145,7 +145,6 @@ def fixture_graph(name: str = "市教育局", text: str = "市教育局实施“
         kind="initiative",
         aliases=["双一流建设"],
     )
-    metric = {"unit": "个", "comparison": "", "mentions": []}
     graph.add_node(
         CLUSTERS,
         **entity("Metric", "优势特色专业集群", WUHU, "芜湖市", 40, value="12个", numeric=12, masked=False)
@@ -154,7 +153,7 @@ def fixture_graph(name: str = "市教育局", text: str = "市教育局实施“
     graph.add_node(
         MASKED_METRIC,
         **entity("Metric", "市域产教联合体", WUHU, "芜湖市", 50, value="×个", numeric=None, masked=True)
-        | metric,
+        | {"unit": "个", "comparison": "", "mentions": []},
     )
     graph.add_node(WANG, **entity("Person", "王斌", WUHU, "芜湖市", 60))
 
