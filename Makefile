@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh clone:
-#   make demo   installs edukg and builds the graph from the bundled reports into out/
+#   make demo   installs edukg, builds the graph of the bundled reports into out/, draws its views
 #   make test   installs edukg with its test tools (and the system packages) and runs the suite
 PYTHON ?= python3
 VENV   := .venv
@@ -15,6 +15,9 @@ $(BIN)/edukg: pyproject.toml
 
 demo: $(BIN)/edukg
 	$(BIN)/edukg build --out out
+	$(BIN)/edukg view --graph out/graph.json --out out/views
+	$(BIN)/edukg export rdf --graph out/graph.json --format turtle --out out/graph.ttl
+	@echo "open out/views/index.html; query with: $(BIN)/edukg load && $(BIN)/edukg query list"
 
 system:
 	bash .ci/install-system.sh

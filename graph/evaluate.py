@@ -61,8 +61,8 @@ def normalize_name(text: object) -> str:
     NFKC, then quote/book-title marks and whitespace removed, dash runs unified to
     ``-``, and each run of mask characters folded to one ``*``.
 
-    >>> normalize_name("《××市 督学管理办法》")
-    '*市督学管理办法'
+    >>> normalize_name("《××市 校外培训管理办法》")
+    '*市校外培训管理办法'
     >>> normalize_name("大思政课——新时代") == normalize_name("大思政课－新时代")
     True
     """
@@ -83,7 +83,7 @@ def names_match_loosely(first: str, second: str) -> bool:
 
     >>> names_match_loosely("双特色建设", "应用型双特色建设")
     True
-    >>> names_match_loosely("建设", "应用型本科高校双特色建设")
+    >>> names_match_loosely("建设", "职业院校双高计划特色建设")
     False
     """
     if first == second:

@@ -1,8 +1,8 @@
 """Metrics: every number or masked number followed by a measure word, with its indicator.
 
 The indicator is the counted noun phrase next to the number: after it when the
-number opens the phrase (建设×个市域产教联合体), before it when the number closes it
-(新增普惠学位****个). Dates, durations, ordinals, numbers inside names and 一 used as
+number opens the phrase (组建×个城区教育集团), before it when the number closes it
+(新增公办学位**个). Dates, durations, ordinals, numbers inside names and 一 used as
 an article are not metrics.
 
 >>> parse_number("*.**", "亿元")
@@ -228,7 +228,7 @@ def _phrase_before(
         if CLAUSE_END.fullmatch(word):
             break
         if word.startswith(COMPARISON_START):
-            # 比去年同期增加***项, 高于全国*个百分点: the comparison is the indicator.
+            # 比上年增加**项, 低于全省*个百分点: the comparison is the indicator.
             return start + token_start, position
     for index in range(len(preceding) - 1, -1, -1):
         word, token_start, _ = preceding[index]

@@ -5,7 +5,7 @@
   documents only from whoever makes them; institutions only from whoever founds them.
 - PART_OF: a body whose name begins with another body's name; a sub-body (领导小组,
   工作专班) of the body that sets it up; items enumerated before 等 + a named parent;
-  a name that is another initiative's name plus a head word (主题教育专项整治); a
+  a name that is another initiative's name plus a head word (党史学习教育专项整治); a
   person and each body the text gives them a post in.
 - MEASURED_BY: a metric and the initiative its sentence states it for, else the actor.
 """
@@ -93,7 +93,7 @@ def issuer(name: str, bodies: dict[str, list[str]]) -> str:
 def _possessor(
     text: str, start: int, candidate: Candidate, mentions: list[tuple[Candidate, str]], types: dict[str, str]
 ) -> str:
-    """A body written right before a name (市教育局“十百千万专项行动”) is its owner."""
+    """A body written right before a name (区教育局“阳光招生”实施方案) is its owner."""
     for other, key in mentions:
         between = text[other.end - start : candidate.start - start]
         if types[key] == "Bureau" and POSSESSIVE_GAP.fullmatch(between):
