@@ -177,8 +177,8 @@ def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> rdflib.Graph:
     rdf += concept_scheme()
     for node_id, attributes in graph.nodes(data=True):
         _add_node(rdf, mint, node_id, attributes)
-    for source, target, attributes in graph.edges(data=True):
-        _add_edge(rdf, mint, graph, source, target, attributes)
+    for source, target, key, attributes in graph.edges(keys=True, data=True):
+        _add_edge(rdf, mint, graph, source, target, attributes.get("type", key), attributes)
     return rdf
 
 
@@ -230,9 +230,10 @@ def _add_edge(
     graph: nx.MultiDiGraph,
     source_id: str,
     target_id: str,
+    kind: str,
     attributes: Mapping[str, Any],
 ) -> None:
-    relation = check_relation(attributes.get("type", ""))
+    relation = check_relation(kind)
     predicate = URIRef(schema().property_iri[relation])
     source, target = mint.node(source_id), mint.node(target_id)
     rdf.add((source, predicate, target))

@@ -353,6 +353,10 @@ def test_to_rdf_refuses_labels_and_types_the_ontology_does_not_define() -> None:
     graph.nodes[WANG]["label"] = "Mayor"
     with pytest.raises(UnknownTypeError, match="unknown node label 'Mayor'"):
         to_rdf(graph)
+    graph = fixture_graph()
+    graph.add_edge(BUREAU_WUHU, TEN_ACTIONS, key="FUNDS", type="FUNDS", evidence=[])
+    with pytest.raises(UnknownTypeError, match="unknown relationship type 'FUNDS'"):
+        to_rdf(graph)
 
 
 @pytest.mark.parametrize(
