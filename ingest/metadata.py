@@ -100,10 +100,22 @@ class _Mention:
 def _bureau_heads() -> tuple[re.Pattern[str], dict[str, Level]]:
     rows = lexicon_table("bureau-heads")
     heads = sorted((row[0] for row in rows), key=len, reverse=True)
-    implied: dict[str, Level] = {row[0]: _LEVEL_OF_SUFFIX[row[1]] for row in rows if len(row) > 1}
+    implied: dict[str, Level] = {
+        row[0]: _LEVEL_OF_SUFFIX[row[1]] for row in rows if len(row) > 1 and not row[1].startswith("=")
+    }
     head = "|".join(map(re.escape, heads))
     pattern = re.compile(rf"(?P<mask>[{re.escape(MASK)}]+)?(?P<level>[{_SUFFIXES}])?(?P<head>{head})")
     return pattern, implied
+
+
+@cache
+def _full_heads() -> dict[str, str]:
+    """Abbreviated heads and the full head they stand for (教体局 → 教育体育局)."""
+    return {
+        row[0]: row[1].removeprefix("=").strip()
+        for row in lexicon_table("bureau-heads")
+        if len(row) > 1 and row[1].startswith("=")
+    }
 
 
 def own_bureau(text: str, paragraphs: tuple[Paragraph, ...]) -> OwnBureau:
@@ -154,7 +166,8 @@ def _mentions(text: str) -> list[_Mention]:
             jurisdiction, masked = match.group("mask") + level_char, True
         elif level_char:
             jurisdiction = _place_name_before(text, match.start("head"), match.end("head"))
-        mentions.append(_Mention(match.start(), level_char, match.group("head"), jurisdiction, masked))
+        head = _full_heads().get(match.group("head"), match.group("head"))
+        mentions.append(_Mention(match.start(), level_char, head, jurisdiction, masked))
     return mentions
 
 

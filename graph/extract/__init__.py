@@ -25,6 +25,7 @@ from edukg.graph.extract.mentions import (
     titled_mentions,
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
+from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
@@ -39,17 +40,23 @@ SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[�
 
 
 def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
-    bureau = report.bureau or "教育局"
+    """The report's own bureau under any of its written forms: with or without its place,
+    as 教育局 or an abbreviation of its head (教体局), with its Party group (党组, 党委)."""
     level = report.level or ""
-    head = bureau[bureau.find(level) + 1 :] if level and level in bureau else bureau
-    head = MASK.sub("", head).lstrip("省市区县") or "教育局"
+    heads = {row[0] for row in lexicon_table("bureau-heads")}
+    bureau_head = next(
+        (h for h in sorted(heads, key=len, reverse=True) if report.bureau.endswith(h)), "教育局"
+    )
+    same_kind = {h for h in heads if (h == "教育厅") == (bureau_head == "教育厅")}
     prefixes = [re.escape(level)] if level else []
     if level:
         prefixes.append(rf"[*×X＊]+{re.escape(level)}")
     if report.jurisdiction and not report.jurisdiction_masked:
-        prefixes.append(re.escape(report.jurisdiction))
+        # 合肥市蜀山区教育体育局: a district may be written after its city.
+        prefixes.append(rf"(?:[\u4e00-\u9fff]{{2,4}}[市州])?{re.escape(report.jurisdiction)}")
     prefix = f"(?:{'|'.join(sorted(prefixes, key=len, reverse=True))})?" if prefixes else ""
-    return re.compile(rf"{prefix}{re.escape(head)}(?:党组|党委)?")
+    alternatives = "|".join(re.escape(h) for h in sorted(same_kind, key=len, reverse=True))
+    return re.compile(rf"{prefix}(?:{alternatives})(?:党组|党委)?")
 
 
 CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
@@ -351,7 +358,11 @@ def _metrics(
         )
         mentions = per_sentence.get(metric.sentence, [])
         start, text = sentence_texts[metric.sentence]
-        actors = rel.subject_actors(text, start, mentions, metric.start) or [grouping.own]
+        actors = [
+            key
+            for key in rel.subject_actors(text, start, mentions, metric.start)
+            if grouping.types[key] == "Bureau"
+        ] or [grouping.own]
         for source in rel.measured_by(metric.sentence, metric.start, mentions, grouping.types, actors):
             facts.append(rel.Fact("MEASURED_BY", source, key, metric.sentence))
     return list(entities.values()), facts
