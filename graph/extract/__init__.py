@@ -29,7 +29,7 @@ from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
-from edukg.text import MASK, has_mask, normalise
+from edukg.text import has_mask, normalise
 
 __all__ = ["extract", "to_guide_json"]
 
