@@ -100,7 +100,7 @@ def _is_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
         or words.hard_verb(word)
         or (tag in FUNCTION_TAGS and len(word) > 1 and word not in NAME_FUNCTION_WORDS)
         or (tag == "m" and QUANTIFIER.match(word) is not None)
-        or NUMBER_TOKEN.match(word) is not None
+        or (NUMBER_TOKEN.match(word) is not None and not word.isdigit())
     )
 
 

@@ -147,6 +147,8 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”‘’\"《》]", "", text)
 
 
+# 保持在95%, 提高到**%: a verb of reaching a level stands between the indicator and the value.
+LEVEL_VERB = re.compile(r"^.{0,3}[在到至]$")
 LEVEL_BODY = re.compile(r"^[省市区县](?:委|政府)$")
 MEETING_ORDINAL = re.compile(r"^(?:全会|全体会议|会议|常委会|党代会|集体学习|代表大会)")
 QUOTE_TOKEN = re.compile(r"^[“”‘’\"]+$")
@@ -170,7 +172,10 @@ def _indicator(
 ) -> tuple[int, int]:
     after = _phrase_after(start, value_end, tokens, words, tags)
     before = _phrase_before(text, start, value_start, tokens, words, tags)
-    if after[1] > after[0] and not (text[after[0] : after[1]] in GENERIC_AFTER and before[1] > before[0]):
+    after_text = text[after[0] : after[1]]
+    if after_text in KEPT_IN_INDICATOR:
+        after = (after[0], after[0])
+    if after[1] > after[0] and not (after_text in GENERIC_AFTER and before[1] > before[0]):
         return after
     return before
 
@@ -230,6 +235,7 @@ def _phrase_before(
         if word.startswith(COMPARISON_START):
             # 比上年增加**项, 低于全省*个百分点: the comparison is the indicator.
             return start + token_start, position
+    skipped_level = False
     for index in range(len(preceding) - 1, -1, -1):
         word, token_start, _ = preceding[index]
         if QUOTE_TOKEN.match(word):
@@ -243,10 +249,13 @@ def _phrase_before(
         if role == "count":
             begin = start + token_start
             break
-        if word in QUALIFIERS and begin == position:
-            # 覆盖学生约1.2万人: the qualifier before the value is skipped, not a boundary.
+        reaching = LEVEL_VERB.match(word) or (tags.get(word) == "v" and skipped_level)
+        if (word in QUALIFIERS or reaching) and begin == position:
+            # 覆盖学生约1.2万人, 保持在95%: qualifiers and verbs of reaching a level are skipped.
             begin = position = start + token_start
+            skipped_level = bool(LEVEL_VERB.match(word))
             continue
+        skipped_level = False
         if role or word in QUALIFIERS or LEVEL_BODY.match(word) or _ends_phrase(word, words, tags):
             break
         begin = start + token_start
