@@ -95,6 +95,8 @@ def _possessor(
 ) -> str:
     """A body written right before a name (区教育局“阳光招生”实施方案) is its owner."""
     for other, key in mentions:
+        if other.end > candidate.start:
+            continue
         between = text[other.end - start : candidate.start - start]
         if types[key] == "Bureau" and POSSESSIVE_GAP.fullmatch(between):
             return key
@@ -219,6 +221,32 @@ def enumerated_parts(
                 for item in items
                 if item != parent[1] and types[item] != "Bureau"
             )
+        facts.extend(_listed_after(text, start, ordered, types, index))
+    return facts
+
+
+INTRODUCES_PARTS = re.compile(r"^[”》’]*[，,]?(?:即|包括|包含|主要包括|分别是|具体为|[：:（(])[“《‘]*")
+
+
+def _listed_after(
+    text: str, start: int, ordered: list[tuple[Candidate, str]], types: dict[str, str], index: int
+) -> list[Fact]:
+    """Parent，即A、B、C / Parent：A、B / Parent（A、B）: the listed items are its parts."""
+    facts = []
+    for position, (parent, parent_key) in enumerate(ordered):
+        if types[parent_key] not in {"Programme", "Campaign", "Document", "Policy"}:
+            continue
+        marker = INTRODUCES_PARTS.match(text[parent.end - start :])
+        if not marker:
+            continue
+        cursor = parent.end + marker.end()
+        for item, item_key in ordered[position + 1 :]:
+            gap = text[cursor - start : item.start - start]
+            if item.start < cursor or not re.fullmatch(r"[、，,和及与“”《》‘’\s]*", gap):
+                break
+            if item_key != parent_key and types[item_key] != "Bureau":
+                facts.append(Fact("PART_OF", item_key, parent_key, index))
+            cursor = item.end
     return facts
 
 

@@ -143,6 +143,13 @@ RELATION_CASES = [
         "市教育局工作总结\n谋划基础教育综合改革、职业教育体系建设等“五大行动”。",
         ("PART_OF", "基础教育综合改革", "五大行动"),
     ),
+    # Parent，即A、B: the listed items are its parts
+    ("市教育局工作总结\n实施“两大工程”，即“强校工程”“名师工程”。", ("PART_OF", "名师工程", "两大工程")),
+    # a district bureau named with its city and by an abbreviated head is one bureau
+    (
+        "合肥市蜀山区教育体育局工作总结\n区教体局开展“护苗”专项行动。",
+        ("RESPONSIBLE_FOR", "蜀山区教育体育局", "护苗专项行动"),
+    ),
     # a body whose name begins with another body's name is part of it
     (
         "市教育局工作总结\n市委教育工作领导小组召开会议，市委高度重视。",
@@ -170,6 +177,11 @@ def test_extract_relations(text: str, relation: tuple[str, str, str]) -> None:
         ("市教育局工作总结\n认真落实《义务教育法》。", ("RESPONSIBLE_FOR", "市教育局", "义务教育法")),
         # a national event only attended
         ("市教育局工作总结\n参加全国职业教育活动周。", ("RESPONSIBLE_FOR", "市教育局", "全国职业教育活动周")),
+        # a body named after a policy does not own it
+        (
+            "市教育局工作总结\n市政府出台《校外培训管理办法》，教育部发来贺信。",
+            ("RESPONSIBLE_FOR", "教育部", "校外培训管理办法"),
+        ),
     ],
 )
 def test_extract_relations_absent(text: str, absent: tuple[str, str, str]) -> None:
