@@ -102,6 +102,11 @@ class Query:
     def defaults(self) -> dict[str, ParameterValue]:
         return {parameter.name: parameter.default for parameter in self.parameters}
 
+    def defaults_map(self) -> str:
+        """The defaults as a Cypher map literal, for Neo4j Browser's ``:params``."""
+        entries = (f"{p.name}: {json.dumps(p.default, ensure_ascii=False)}" for p in self.parameters)
+        return "{" + ", ".join(entries) + "}"
+
     def bind(self, values: Mapping[str, str]) -> dict[str, ParameterValue]:
         """The defaults, overridden by ``values`` converted to each default's type."""
         declared = {parameter.name: parameter for parameter in self.parameters}
@@ -273,6 +278,10 @@ def to_readme(queries: tuple[Query, ...]) -> str:
                 f"| `${p.name}` | `{json.dumps(p.default, ensure_ascii=False)}` | {_md(p.description)} |"
                 for p in query.parameters
             ]
+            browser = ", ".join(
+                f"{p.name}: {json.dumps(p.default, ensure_ascii=False)}" for p in query.parameters
+            )
+            lines += ["", f"In Neo4j Browser: `:params {{{browser}}}`"]
         else:
             lines.append("No parameters.")
         lines += ["", f"Columns: {', '.join(f'`{column}`' for column in query.columns)}."]

@@ -85,6 +85,14 @@ def test_query_is_valid_neo4j_5_cypher(cypher_lint, query, dialect):
     assert cypher_lint(query.cypher(dialect), query.defaults()) == []
 
 
+@pytest.mark.parametrize(
+    "query", [q for q in QUERIES if q.parameters], ids=[q.name for q in QUERIES if q.parameters]
+)
+def test_browser_params_are_a_cypher_map_of_the_defaults(cypher_lint, query):
+    assert cypher_lint(f"RETURN {query.defaults_map()} AS params") == []
+    assert all(f"{name}: " in query.defaults_map() for name in query.defaults())
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=[query.name for query in QUERIES])
 def test_common_file_keeps_to_what_falkordb_supports(query):
     body = _body(query.text)

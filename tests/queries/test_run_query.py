@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from edukg.graph.load_store import load_graph
+from edukg.graph.load_store import Statement, load_graph
 from edukg.queries.catalogue import catalogue, load
 from edukg.queries.run_query import dialect_of, run
 
@@ -589,3 +589,11 @@ def test_falkordb_runs_the_common_file_and_neo4j_its_own(sample_store):
 def test_an_empty_store_says_how_to_fill_it(falkordb_store):
     with pytest.raises(StoreError, match="holds no graph: run `edukg build` and `edukg load` first"):
         rows(falkordb_store, "report_overview")
+
+
+@pytest.mark.parametrize(
+    "query", [q for q in catalogue() if q.parameters], ids=[q.name for q in catalogue() if q.parameters]
+)
+def test_browser_params_evaluate_to_the_defaults(sample_store, query):
+    [row] = sample_store.read(Statement(f"RETURN {query.defaults_map()} AS params"))
+    assert dict(row["params"]) == query.defaults()
