@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -41,37 +42,63 @@ class BuildResult:
     failures: tuple[Failure, ...]
 
 
-def _evidence_row(evidence: Evidence, report: Report) -> dict[str, Any]:
-    return {
-        "report": evidence.report,
-        "sentence": evidence.sentence,
-        "start": evidence.start,
-        "end": evidence.end,
-        "text": report.text[evidence.start : evidence.end],
-        "status": evidence.status,
-    }
+class _EvidenceRows:
+    """One report's evidence rows, one dict per span: the many facts a sentence states share
+    its row and its text, which keeps a graph of thousands of reports small. Rows are read-only."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.rows: dict[tuple[int, int, int, str], dict[str, Any]] = {}
+
+    def row(self, evidence: Evidence) -> dict[str, Any]:
+        key = (evidence.sentence, evidence.start, evidence.end, evidence.status)
+        if key not in self.rows:
+            self.rows[key] = {
+                "report": evidence.report,
+                "sentence": evidence.sentence,
+                "start": evidence.start,
+                "end": evidence.end,
+                "text": self.report.text[evidence.start : evidence.end],
+                "status": evidence.status,
+            }
+        return self.rows[key]
+
+
+def _evidence_key(row: dict[str, Any]) -> tuple[str, int, int]:
+    return row["report"], row["start"], row["end"]
 
 
 def _add_node(graph: nx.MultiDiGraph, node: str, report_id: str | None, **attributes: Any) -> None:
     if node not in graph:
         graph.add_node(node, **attributes, **({"reports": []} if report_id else {}))
-    data = graph.nodes[node]
-    if report_id and report_id not in data["reports"]:
-        data["reports"] = sorted([*data["reports"], report_id])
+    if report_id:
+        _insert_report(graph.nodes[node]["reports"], report_id)
+
+
+def _insert_report(reports: list[str], report_id: str) -> None:
+    """Keep ``reports`` sorted and unique; bisection keeps a node of every report linear to build."""
+    at = bisect_left(reports, report_id)
+    if at == len(reports) or reports[at] != report_id:
+        reports.insert(at, report_id)
 
 
 def _add_edge(
     graph: nx.MultiDiGraph, source: str, target: str, kind: str, evidence: list[dict[str, Any]]
 ) -> None:
+    """Add evidence to the edge, kept sorted by (report, start, end) and unique on that key."""
     if not graph.has_edge(source, target, key=kind):
         graph.add_edge(source, target, key=kind, type=kind, reports=[], evidence=[], status="planned")
     data = graph.edges[source, target, kind]
-    known = {(row["report"], row["start"], row["end"]) for row in data["evidence"]}
+    rows = data["evidence"]
     for row in evidence:
-        if (row["report"], row["start"], row["end"]) not in known:
-            data["evidence"].append(row)
-    data["reports"] = sorted({row["report"] for row in data["evidence"]})
-    data["status"] = "reported" if any(r["status"] == "reported" for r in data["evidence"]) else "planned"
+        key = _evidence_key(row)
+        at = bisect_left(rows, key, key=_evidence_key)
+        if at < len(rows) and _evidence_key(rows[at]) == key:
+            continue
+        rows.insert(at, row)
+        _insert_report(data["reports"], row["report"])
+        if row["status"] == "reported":
+            data["status"] = "reported"
 
 
 def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
@@ -101,6 +128,7 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     """Add one report's entities and relations to ``graph`` (in place)."""
     report = extraction.report
     report_node = resolve.report_node_id(report)
+    rows = _EvidenceRows(report)
     _add_node(
         graph,
         report_node,
@@ -139,15 +167,14 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
             for m in entity.mentions
         )
         mention_evidence = [
-            _evidence_row(
+            rows.row(
                 Evidence(
                     report.id,
                     m.sentence,
                     report.sentences[m.sentence].start,
                     report.sentences[m.sentence].end,
                     report.sentences[m.sentence].status,
-                ),
-                report,
+                )
             )
             for m in entity.mentions[:1]
         ]
@@ -174,7 +201,7 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
             ids[relation.source],
             ids[relation.target],
             relation.type,
-            [_evidence_row(e, report) for e in relation.evidence],
+            [rows.row(e) for e in relation.evidence],
         )
 
 
@@ -187,8 +214,6 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     for _, data in graph.nodes(data=True):
         if "mentions" in data:
             data["mentions"].sort(key=lambda m: (m["report"], m["start"], m["end"]))
-    for _, _, data in graph.edges(data=True):
-        data["evidence"].sort(key=lambda row: (row["report"], row["start"], row["end"]))
     return graph
 
 

@@ -11,6 +11,7 @@ runs, machines and file order.
 from __future__ import annotations
 
 import hashlib
+import sys
 
 from edukg.ontology import check_label
 from edukg.ontology.concepts import concept_by_name
@@ -26,7 +27,8 @@ def node_id(label: str, key: str) -> str:
     'bureau:...'
     """
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return f"{check_label(label).lower()}:{digest}"
+    # Interned: a node's id is one string however many reports and edges name it.
+    return sys.intern(f"{check_label(label).lower()}:{digest}")
 
 
 def report_node_id(report: Report) -> str:
