@@ -14,13 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MASK_CHARS = "*×＊✕╳"
 # X stands for a hidden digit or name only when it is not part of a Latin word.
 MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
-QUOTE_MARKS = "“”‘’\"'「」『』《》〈〉"
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000]")
 _DASHES = re.compile(r"[—–－‐-]+")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def has_mask(text: str) -> bool:

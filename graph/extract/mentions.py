@@ -20,10 +20,8 @@ from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons
 
-from edukg.text import MASK, strip_quotes
+from edukg.text import strip_quotes
 
-OPEN_QUOTES = '“‘「『"'
-CLOSE_QUOTES = '”’」』"'
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
 TITLED = re.compile(r"《([^《》\n]{1,80})》")
 QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」")
@@ -31,7 +29,6 @@ TRIAL = re.compile(
     r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
 )
 NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
-ENUMERATION = "、"
 CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
 BARE_BODY = re.compile(
@@ -68,7 +65,6 @@ class Candidate:
     marked: bool  # in quote or book-title marks
     verb: str  # the verb that governs the mention ("" when none)
     head: str
-    parent_span: tuple[int, int] | None = None  # for names inside another name
 
 
 def _surface(text: str, start: int, end: int) -> tuple[int, int]:
@@ -540,10 +536,6 @@ def own_bureau_mentions(
             taken.append(span)
             found.append(Candidate(*span, alias, "Bureau", sentence, False, "", "own"))
     return found
-
-
-def mask_free(name: str) -> str:
-    return MASK.sub("", name)
 
 
 @cache

@@ -23,7 +23,6 @@ from edukg.text import normalise
 
 INITIATIVES = {"Programme", "Campaign"}
 SUB_BODY = re.compile(r"(?:领导小组|工作专班|专班|理论学习中心组|中心组|工作组)$")
-FOUNDED_BODY = re.compile(r"(?:指导组|督导组)$")
 HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
 SUBJECT_FILLER = re.compile(
     r"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[X×*0-9０-９一二三四五六七八九十]+月[X×*0-9０-９一二三四五六七八九十]+日|"
