@@ -14,7 +14,7 @@ facts of the reports it contains and keeps those of other reports.
 >>> import networkx as nx
 >>> graph = nx.MultiDiGraph()
 >>> graph.add_node("report:1", label="Report", name="t", source="a.txt", reports=["report:1"])
->>> [s.text.split()[3] for s in node_statements(graph)]
+>>> [s.text.split()[5] for s in node_statements(graph)]
 ['(n:`Report`']
 """
 

@@ -318,3 +318,58 @@ def test_server_killed_mid_load_then_rerun_completes(tmp_path: Path) -> None:
         assert (summary.nodes_in_store, summary.relationships_in_store) == (3001, 2999)
     finally:
         embedded.stop(tmp_path)
+
+
+@pytest.mark.slow
+def test_load_command_uses_the_embedded_store(store_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from edukg.graph.export_json import write_graph
+
+    from edukg.cli import main
+
+    graph_path = str(write_graph(store_graph, tmp_path / "graph.json"))
+    out = str(tmp_path / "out")
+    runner = CliRunner()
+    try:
+        for _ in range(2):
+            loaded = runner.invoke(main, ["load", "--graph", graph_path, "--out", out])
+            assert loaded.exit_code == 0, loaded.output
+            assert "the store now holds 18 nodes and 30 relationships" in loaded.stdout
+            assert "embedded FalkorDB" in loaded.stdout
+        removed = runner.invoke(main, ["load", "--out", out, "--remove", "b.txt"])
+        assert removed.exit_code == 0, removed.output
+        assert "removed report(s) report:bbbbbbbbbbbbbbbb" in removed.stdout
+        missing = runner.invoke(main, ["load", "--out", out, "--remove", "b.txt"])
+        assert missing.exit_code == 1
+        assert (
+            missing.stderr
+            == f"edukg: error: no report 'b.txt' in FalkorDB graph 'edukg' at {embedded.status(out).where} (give a report id or a source file name)\n"
+        )
+    finally:
+        embedded.stop(out)
+
+
+def test_load_command_wrong_password(
+    falkordb_server: Any, acl_user: str, store_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from edukg.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "load",
+            "--uri",
+            falkordb_server.url,
+            "--user",
+            acl_user,
+            "--password",
+            "wrong-Secret-3",
+            "--graph",
+            "none.json",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "refused the user name or password" in result.stderr
+    assert "wrong-Secret-3" not in result.stdout + result.stderr
