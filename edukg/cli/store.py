@@ -74,11 +74,11 @@ def load(
     from edukg.graph.export_json import read_graph
     from edukg.graph.load_store import load_graph, open_store, remove_report
 
+    graph = read_graph(graph_path) if remove is None else None
     with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
-        if remove is not None:
+        if graph is None:
             click.echo(str(remove_report(store, remove)))
             return
-        graph = read_graph(graph_path)
         with tqdm(total=graph.number_of_nodes() + graph.number_of_edges(), unit="row", desc="load") as bar:
             summary = load_graph(
                 graph, store, batch_size, progress=lambda statement: bar.update(statement.rows)

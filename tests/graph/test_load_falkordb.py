@@ -11,8 +11,10 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 from edukg.graph import embedded
 from edukg.graph.build import build_from_paths
+from edukg.graph.export_json import write_graph
 from edukg.graph.load_falkordb import FalkorStore
 from edukg.graph.load_store import (
     Statement,
@@ -23,6 +25,7 @@ from edukg.graph.load_store import (
     to_properties,
 )
 
+from edukg.cli import main
 from edukg.errors import StoreError
 
 
@@ -322,11 +325,6 @@ def test_server_killed_mid_load_then_rerun_completes(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_load_command_uses_the_embedded_store(store_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
-    from click.testing import CliRunner
-    from edukg.graph.export_json import write_graph
-
-    from edukg.cli import main
-
     graph_path = str(write_graph(store_graph, tmp_path / "graph.json"))
     out = str(tmp_path / "out")
     runner = CliRunner()
@@ -352,10 +350,7 @@ def test_load_command_uses_the_embedded_store(store_graph: nx.MultiDiGraph, tmp_
 def test_load_command_wrong_password(
     falkordb_server: Any, acl_user: str, store_graph: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
-    from click.testing import CliRunner
-
-    from edukg.cli import main
-
+    graph_path = str(write_graph(store_graph, tmp_path / "graph.json"))
     result = CliRunner().invoke(
         main,
         [
@@ -367,7 +362,7 @@ def test_load_command_wrong_password(
             "--password",
             "wrong-Secret-3",
             "--graph",
-            "none.json",
+            graph_path,
         ],
     )
     assert result.exit_code == 1

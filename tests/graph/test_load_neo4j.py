@@ -4,7 +4,7 @@ Two real components stand in: Neo4j's own Cypher parser (the ``cypher_lint``
 fixture) checks every statement the adapter sends, and FalkorDB's experimental Bolt
 endpoint runs the driver code end to end. That endpoint is kept to what it
 supports: small batches (parameters over about 4 KB crash it), text without ``'``
-or ``\\`` (it mangles them), no schema commands, one driver for the module (a new
+or ``\\`` (it mangles them), no schema commands, no AOF persistence (a Bolt write then crashes the server), one driver for the module (a new
 connection can hang after another disconnects), and a wrong password stops its
 Bolt listener, so the wrong-password path is tested on FalkorDB's native port.
 """
