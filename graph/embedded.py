@@ -128,10 +128,10 @@ def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (ProcessLookupError, PermissionError, FileNotFoundError):
         return False
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return b"redis-server" in cmdline and stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return b"redis-server" in cmdline and state != "Z"  # a killed server not yet reaped is a zombie
 
 
 def _read_state(directory: Path) -> ServerInfo | None:
@@ -159,7 +159,8 @@ def status(out_dir: str | Path) -> ServerInfo | None:
     info = _read_state(directory)
     if info is not None and _alive(info.pid):
         return info
-    if directory.exists():
+    unrecorded = ServerInfo(0, str(directory), socket=str(directory / SOCKET_FILE))
+    if info is not None or (Path(unrecorded.socket).exists() and not _answers(unrecorded)):
         _clean(directory, info)
     return None
 
@@ -207,6 +208,8 @@ def start(
     directory.mkdir(parents=True, exist_ok=True)
     listen: Path | int = socket_path(directory) or _free_port()
     if isinstance(listen, Path):
+        if listen.exists() and _answers(ServerInfo(0, str(directory), socket=str(listen))):
+            raise StoreError(f"a server edukg did not record already listens on {listen}; stop it first")
         listen.parent.mkdir(mode=0o700, exist_ok=True)
         listen.unlink(missing_ok=True)
     config = directory / CONFIG_FILE

@@ -19,6 +19,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from edukg.cli import main
+from edukg.errors import StoreError
 
 
 def client(info: embedded.ServerInfo, password: str | None = None) -> redis.Redis:
@@ -78,6 +79,27 @@ def test_stale_pid_and_socket_are_cleaned(tmp_path: Path) -> None:
         assert restarted.pid != crashed.pid
         assert client(restarted).ping()
     finally:
+        embedded.stop(tmp_path)
+
+
+def test_unrecorded_socket_is_cleaned_when_dead_and_refused_when_alive(tmp_path: Path) -> None:
+    import socket
+
+    leftover = tmp_path / "db" / embedded.SOCKET_FILE
+    leftover.parent.mkdir()
+    with socket.socket(socket.AF_UNIX) as dead:
+        dead.bind(str(leftover))  # a socket file nobody listens on, as a crash leaves it
+    assert embedded.status(tmp_path) is None and not leftover.exists()
+    info = embedded.start(tmp_path)
+    state = tmp_path / "db" / embedded.STATE_FILE
+    recorded = state.read_text()
+    try:
+        state.unlink()
+        with pytest.raises(StoreError, match="did not record already listens"):
+            embedded.start(tmp_path)
+        assert client(info).ping()  # the running server was left alone
+    finally:
+        state.write_text(recorded)
         embedded.stop(tmp_path)
 
 
