@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint system clean
+.PHONY: demo test lint system clean bench
 
 $(BIN)/edukg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(BIN)/edukg
 test: $(BIN)/edukg system
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The performance benchmark (about 10 minutes on 2 cores): prints each figure, writes bench/RESULTS.md
+bench: $(BIN)/edukg
+	$(BIN)/python bench/run_bench.py
 
 clean:
 	rm -rf out .pytest_cache tests/artifacts

@@ -26,11 +26,30 @@ def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
     return graph
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable)."""
+    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line.
+
+    Written item by item: json's C encoder only runs without ``indent``, and a graph of
+    thousands of reports is never held as one string.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_node_link(graph), ensure_ascii=False, indent=1), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as file:
+        file.write("{")
+        for index, (key, value) in enumerate(to_node_link(graph).items()):
+            file.write(("," if index else "") + "\n" + _json(key) + ": ")
+            if isinstance(value, list):
+                file.write("[")
+                for item_index, item in enumerate(value):
+                    file.write(("," if item_index else "") + "\n" + _json(item))
+                file.write("\n]")
+            else:
+                file.write(_json(value))
+        file.write("\n}\n")
     return path
 
 

