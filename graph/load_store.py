@@ -117,6 +117,8 @@ def _identifier(name: str) -> str:
 
 
 def _primitive(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")  # FalkorDB's query text ends at a NUL
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, Mapping):
@@ -129,7 +131,8 @@ def to_properties(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
 
     Values become primitives or lists of primitives: a known list of records
     (``mentions``, ``evidence``) becomes parallel lists ``<name>_<field>``; any other
-    record becomes a JSON string; a non-finite float becomes ``None``.
+    record becomes a JSON string; a non-finite float becomes ``None``; a NUL character
+    in text becomes U+FFFD.
 
     >>> to_properties({"name": "x", "numeric": None, "mentions": [{"report": "r", "start": 0, "end": 2, "sentence": 1}]})
     ({'name': 'x', 'numeric': None}, {'mentions_report': ['r'], 'mentions_start': [0], 'mentions_end': [2], 'mentions_sentence': [1]})

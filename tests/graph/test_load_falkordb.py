@@ -24,6 +24,8 @@ from edukg.graph.load_store import (
     remove_report,
     to_properties,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edukg.cli import main
 from edukg.errors import StoreError
@@ -117,6 +119,17 @@ def test_relationship_properties_round_trip(
     assert edges["report:aaaaaaaaaaaaaaaa", "ISSUED_BY", "bureau:1111111111111111"]["reports"] == [
         "report:aaaaaaaaaaaaaaaa"
     ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_any_text_round_trips(falkordb_store: FalkorStore, text: str) -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("bureau:1", label="Bureau", name=text, aliases=[text, "乙"], reports=["report:1"])
+    load_graph(graph, falkordb_store)
+    stored = dump(falkordb_store)[0]["bureau:1"]
+    expected = text.replace("\x00", "\ufffd")  # the one character FalkorDB cannot carry
+    assert (stored["name"], stored["aliases"]) == (expected, [expected, "乙"])
 
 
 def test_non_finite_float_is_stored_as_missing(falkordb_store: FalkorStore) -> None:

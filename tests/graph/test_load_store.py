@@ -26,6 +26,7 @@ from edukg.errors import StoreError, UnknownTypeError
         ({"name": "市教育局", "label": "Bureau", "reports": ["r"]}, {"name": "市教育局"}, {}),
         ({"numeric": None, "masked": True, "chars": 3}, {"numeric": None, "masked": True, "chars": 3}, {}),
         ({"numeric": math.inf}, {"numeric": None}, {}),
+        ({"name": "a\x00b", "aliases": ["\x00"]}, {"name": "a\ufffdb", "aliases": ["\ufffd"]}, {}),
         ({"aliases": ("甲", "乙")}, {"aliases": ["甲", "乙"]}, {}),
         ({"extra": {"b": 1, "a": "x"}}, {"extra": '{"a": "x", "b": 1}'}, {}),
         (
