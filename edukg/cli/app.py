@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -41,3 +43,44 @@ def out_option(default: str = "out") -> Any:
         show_default=True,
         help="Output folder.",
     )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def graph_option(function: F) -> F:
+    """``--graph``: the graph JSON that ``edukg build`` wrote, read by every later command."""
+    return click.option(
+        "--graph",
+        "graph_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="out/graph.json",
+        show_default=True,
+        help="The graph written by `edukg build` (node-link JSON).",
+    )(function)
+
+
+def store_options(function: F) -> F:
+    """``--uri``, ``--user``, ``--password``, ``--database``: which graph store to use."""
+    options = [
+        click.option(
+            "--uri",
+            default=None,
+            help="bolt://, neo4j://, neo4j+s:// (Neo4j) or falkordb://HOST:PORT; "
+            "default NEO4J_URI, else the embedded FalkorDB under --out.",
+        ),
+        click.option("--user", default=None, help="User name (default NEO4J_USER, or neo4j)."),
+        click.option(
+            "--password",
+            default=None,
+            help="Password; prefer NEO4J_PASSWORD / FALKORDB_PASSWORD in the environment.",
+        ),
+        click.option(
+            "--database",
+            default=None,
+            help="Neo4j database, or FalkorDB graph name (default NEO4J_DATABASE, or edukg for FalkorDB).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function

@@ -6,20 +6,14 @@ from pathlib import Path
 
 import click
 
+from edukg.cli.app import graph_option
 from edukg.cli.export import export
 from edukg.graph.export_json import read_graph
 from edukg.graph.export_rdf import DEFAULT_BASE, FORMATS, write_rdf
 
 
 @export.command("rdf")
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="out/graph.json",
-    show_default=True,
-    help="The graph JSON written by `edukg build`.",
-)
+@graph_option
 @click.option(
     "--format",
     "rdf_format",

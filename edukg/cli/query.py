@@ -6,7 +6,7 @@ import json
 
 import click
 
-from edukg.cli.app import main, out_option
+from edukg.cli.app import main, out_option, store_options
 from edukg.queries.catalogue import DIALECTS, catalogue, load
 from edukg.queries.format_result import FORMATS, Result, render, to_table
 
@@ -78,13 +78,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
 )
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option(
-    "--uri",
-    help="Neo4j (bolt://, neo4j://, neo4j+s://) or FalkorDB (falkordb://HOST:PORT) to query; "
-    "default NEO4J_URI, else the embedded store under --out.",
-)
-@click.option("--user", help="User name (default NEO4J_USER); the password comes from NEO4J_PASSWORD.")
-@click.option("--database", help="Neo4j database or FalkorDB graph name.")
+@store_options
 @out_option()
 def run(
     name: str,
@@ -92,6 +86,7 @@ def run(
     format_: str,
     uri: str | None,
     user: str | None,
+    password: str | None,
     database: str | None,
     out: str,
 ) -> None:
@@ -111,7 +106,7 @@ def run(
 
     entry = load(name)
     bound = entry.bind(_parse_params(params))
-    with open_store(uri, out_dir=out, user=user, database=database) as store:
+    with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
         result = run_query(entry, bound, store)
     text = render(result, format_)
     click.echo(text, nl=not text.endswith("\n"))

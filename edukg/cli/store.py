@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from edukg.cli.app import main, out_option
+from edukg.cli.app import graph_option, main, out_option, store_options
 from edukg.cli.export import export
-
-GRAPH_HELP = "Graph written by `edukg build` (node-link JSON)."
 
 
 @main.command()
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False),
-    default="out/graph.json",
-    show_default=True,
-    help=GRAPH_HELP,
-)
+@graph_option
 @out_option()
-@click.option(
-    "--uri",
-    default=None,
-    help="bolt://, neo4j://, neo4j+s:// (Neo4j) or falkordb://HOST:PORT; default NEO4J_URI, else the embedded FalkorDB under --out.",
-)
-@click.option("--user", default=None, help="User name (default NEO4J_USER, or neo4j).")
-@click.option(
-    "--password", default=None, help="Password; prefer NEO4J_PASSWORD / FALKORDB_PASSWORD in the environment."
-)
-@click.option(
-    "--database",
-    default=None,
-    help="Neo4j database, or FalkorDB graph name (default NEO4J_DATABASE, or edukg for FalkorDB).",
-)
+@store_options
 @click.option(
     "--remove",
     "remove",
@@ -49,7 +29,7 @@ GRAPH_HELP = "Graph written by `edukg build` (node-link JSON)."
     help="Rows per UNWIND batch.",
 )
 def load(
-    graph_path: str,
+    graph_path: Path,
     out: str,
     uri: str | None,
     user: str | None,
@@ -142,15 +122,8 @@ def db_status(out: str) -> None:
 
 @export.command("neo4j-import")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False),
-    default="out/graph.json",
-    show_default=True,
-    help=GRAPH_HELP,
-)
-def neo4j_import(directory: str, graph_path: str) -> None:
+@graph_option
+def neo4j_import(directory: str, graph_path: Path) -> None:
     """Write CSV files for `neo4j-admin database import full`, and load.cypher for cypher-shell.
 
     \b

@@ -8,20 +8,13 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from edukg.cli.app import main, out_option
+from edukg.cli.app import graph_option, main, out_option
 from edukg.graph.export_json import read_graph
 from edukg.graph.render_html import write_views
 
 
 @main.command()
-@click.option(
-    "--graph",
-    "graph_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="out/graph.json",
-    show_default=True,
-    help="The graph written by `edukg build`.",
-)
+@graph_option
 @out_option("out/views")
 def view(graph_path: Path, out: str) -> None:
     """Write self-contained, offline HTML views of the graph, then open index.html in a browser.
