@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from edukg.cli.app import main, out_option
+from edukg.cli.app import main, out_option, store_options
 from edukg.graph.build import BuildResult, Failure, build_from_paths, extract_paths
 from edukg.graph.export_graphml import write_graphml
 from edukg.graph.export_json import write_graph
@@ -78,14 +78,30 @@ def summary(result: BuildResult) -> str:
 @out_option()
 @click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
-def build(paths: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
+@click.option(
+    "--load", "load_store", is_flag=True, help="Also load the graph into the store (see edukg load)."
+)
+@store_options
+def build(
+    paths: tuple[str, ...],
+    out: str,
+    workers: int,
+    strict: bool,
+    load_store: bool,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
     """Read reports, extract, resolve and write the graph (graph.json, graph.graphml, extractions/).
 
-    With no PATH, builds the bundled sample reports.
+    With no PATH, builds the bundled sample reports. With --load, also loads the graph
+    into the embedded FalkorDB under --out (or the store --uri names).
 
     \b
     Example:
       edukg build data/reports --out out --workers 2
+      edukg build --load
     """
     inputs = list(paths) or [str(bundled_reports())]
     files = find_reports(inputs)
@@ -104,5 +120,10 @@ def build(paths: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
     _report_failures(result.failures)
     click.echo(summary(result))
     click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")
+    if load_store:
+        from edukg.graph.load_store import load_graph, open_store
+
+        with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
+            click.echo(str(load_graph(result.graph, store)))
     if strict and result.failures:
         sys.exit(1)

@@ -93,3 +93,18 @@ def test_cli_every_command_has_help_with_an_example(path: tuple[str, ...], comma
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output, f"edukg {' '.join(path)} --help has no example"
+
+
+def test_cli_build_load_fills_the_embedded_store(tmp_path: Path, sample_reports: list[Path]) -> None:
+    out = tmp_path / "out"
+    try:
+        result = run("build", *map(str, sample_reports[:2]), "--out", str(out), "--load")
+        assert result.returncode == 0, result.stderr
+        graph = read_graph(out / "graph.json")
+        expected = f"holds {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships"
+        assert expected in result.stdout
+        listed = run("query", "run", "audit_unrelated_entities", "--out", str(out), "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+    finally:
+        run("db", "stop", "--out", str(out))
+    assert "running" not in run("db", "status", "--out", str(out)).stdout.replace("not running", "")
