@@ -157,7 +157,10 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     for entity in extraction.entities:
         node = resolve.entity_node_id(entity, report)
         ids[entity.key] = node
-        _add_node(graph, node, report.id, **_entity_attributes(entity, report))
+        if node in graph:
+            _insert_report(graph.nodes[node]["reports"], report.id)
+        else:
+            _add_node(graph, node, report.id, **_entity_attributes(entity, report))
         data = graph.nodes[node]
         data["aliases"] = sorted(set(data["aliases"]) | set(entity.aliases) - {data["name"]})
         if entity.status == "reported":
