@@ -49,7 +49,11 @@ def read_text(path: Path) -> str:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "is a directory")
+            # find_reports keeps a folder it could not list, so that its reason is told here.
+            listable = os.access(path, os.R_OK | os.X_OK)
+            raise InputError(
+                path, "is a directory" if listable else "permission denied (cannot list the folder)"
+            )
         if not stat.S_ISREG(info.st_mode):
             raise InputError(path, "not a regular file")
         if suffix not in SIZE_LIMIT_MB:
@@ -211,6 +215,7 @@ def find_reports(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
     A directory contributes its supported files, recursively and sorted, leaving out hidden
     files and folders; symbolic links are followed, each directory once, so loops end.
+    A folder that cannot be listed is kept as it is, so that reading it says why.
     """
     found: list[Path] = []
     for given in map(Path, paths):
@@ -224,7 +229,11 @@ def find_reports(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def _files_under(root: Path) -> list[Path]:
     seen: set[str] = set()
     files: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def unlisted(error: OSError) -> None:
+        files.append(Path(error.filename))
+
+    for folder, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=True):
         real = os.path.realpath(folder)
         if real in seen:
             dirnames.clear()
