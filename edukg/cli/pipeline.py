@@ -34,7 +34,7 @@ def _progress(total: int, what: str) -> tqdm:
 
 
 @main.command()
-@click.argument("reports", nargs=-1, required=True, type=click.Path())
+@click.argument("reports", nargs=-1, required=True, type=click.Path(readable=False))
 @out_option("out/extractions")
 @click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
@@ -74,7 +74,7 @@ def summary(result: BuildResult) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @out_option()
 @click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
