@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from edukg.graph.export_graphml import write_graphml
 from edukg.graph.export_json import write_graph
 from edukg.graph.extract import to_guide_json
 from edukg.ingest import find_reports
+from edukg.records import Extraction
 
 
 def bundled_reports() -> Path:
@@ -27,6 +29,22 @@ def bundled_reports() -> Path:
 def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
     for failure in failures:
         click.echo(f"edukg: skipped {failure}", err=True)
+
+
+def write_extractions(extractions: Iterable[Extraction], folder: Path) -> None:
+    """One guide-format JSON per report, named after its file; a report whose file name
+    (without suffix) an earlier one already took, from another folder or format, gets its id too."""
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    for extraction in extractions:
+        report = extraction.report
+        name = Path(report.source).stem
+        if name in taken:
+            name = f"{name}-{report.id.removeprefix('report:')}"
+        taken.add(name)
+        (folder / f"{name}.json").write_text(
+            json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
 
 def _progress(total: int, what: str) -> tqdm:
@@ -49,12 +67,7 @@ def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> N
     with _progress(len(paths), "extract") as bar:
         extractions, failures = extract_paths(paths, workers=workers, progress=bar.update)
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for extraction in extractions:
-        target = folder / (Path(extraction.report.source).stem + ".json")
-        target.write_text(
-            json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+    write_extractions(extractions, folder)
     _report_failures(failures)
     click.echo(f"{len(extractions)} extracted, {len(failures)} failed -> {folder}")
     if strict and failures:
@@ -111,12 +124,7 @@ def build(
     write_graph(result.graph, folder / "graph.json")
     write_graphml(result.graph, folder / "graph.graphml")
     extraction_folder = folder / "extractions"
-    extraction_folder.mkdir(parents=True, exist_ok=True)
-    for extraction in result.extractions:
-        target = extraction_folder / (Path(extraction.report.source).stem + ".json")
-        target.write_text(
-            json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+    write_extractions(result.extractions, extraction_folder)
     _report_failures(result.failures)
     click.echo(summary(result))
     click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")
