@@ -84,6 +84,16 @@ class MetricValue:
     masked: bool
     comparison: str | None = None
 
+    def properties(self) -> dict[str, object]:
+        """The value's fields as graph properties (no comparison is ``""``)."""
+        return {
+            "value": self.value,
+            "unit": self.unit,
+            "numeric": self.numeric,
+            "masked": self.masked,
+            "comparison": self.comparison or "",
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:

@@ -114,13 +114,7 @@ def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
         "mentions": [],
     }
     if entity.metric is not None:
-        attributes.update(
-            value=entity.metric.value,
-            unit=entity.metric.unit,
-            numeric=entity.metric.numeric,
-            masked=entity.metric.masked,
-            comparison=entity.metric.comparison or "",
-        )
+        attributes.update(entity.metric.properties())
     return attributes
 
 

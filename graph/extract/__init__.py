@@ -391,14 +391,7 @@ def to_guide_json(extraction: Extraction) -> dict[str, Any]:
         if entity.aliases:
             row["aliases"] = list(entity.aliases)
         if entity.metric is not None:
-            row.update(
-                value=entity.metric.value,
-                unit=entity.metric.unit,
-                numeric=entity.metric.numeric,
-                masked=entity.metric.masked,
-            )
-            if entity.metric.comparison:
-                row["comparison"] = entity.metric.comparison
+            row.update({key: value for key, value in entity.metric.properties().items() if value != ""})
         if entity.concept:
             row["concept"] = entity.concept
         row["status"] = entity.status

@@ -309,10 +309,7 @@ def _verb_inside_name(
         return first
     if not words.hard_verb(tokens[first - 1][0]):
         return first
-    position = first - 2
-    while position >= 0 and not inside_marks[position] and not _is_boundary(tokens[position][0], words, tags):
-        position -= 1
-    return position + 1 if position + 1 < first - 1 else first
+    return _run_before(tokens, first, words, tags, inside_marks)
 
 
 def _is_count(word: str, tags: dict[str, str]) -> bool:
@@ -334,6 +331,17 @@ def _policy_across_de(
         return first
     if first < 2 or tokens[first - 1][0] != "的":
         return first
+    return _run_before(tokens, first, words, tags, inside_marks)
+
+
+def _run_before(
+    tokens: list[tuple[str, int, int]],
+    first: int,
+    words: Lexicons,
+    tags: dict[str, str],
+    inside_marks: list[bool],
+) -> int:
+    """Where the run of name words before token ``first - 1`` starts (``first`` if there is none)."""
     position = first - 2
     while position >= 0 and not inside_marks[position] and not _is_boundary(tokens[position][0], words, tags):
         position -= 1
