@@ -219,7 +219,7 @@ def find_reports(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """
     found: list[Path] = []
     for given in map(Path, paths):
-        if given.is_dir():
+        if os.path.isdir(given):  # False, not an error, in a folder the user cannot enter: reading says why
             found.extend(_files_under(given))
         else:
             found.append(given)
