@@ -1,0 +1,143 @@
+"""The walkthrough notebook runs from top to bottom, and notebooks are committed without outputs.
+
+The notebook runs with nbclient in a kernel of this interpreter: the kernel spec
+manager is given no kernel folders, so ``python3`` is the ipykernel of this
+environment whatever kernels the machine has installed. It runs from ``notebooks/``
+as a user runs it, with ``TMPDIR`` set to a scratch folder so that the embedded
+FalkorDB it starts (in ``tempfile.mkdtemp``) lives there, and the kernel talks over
+unix sockets in that folder rather than TCP. Its last cell must stop that server;
+the test checks that nothing is left running and stops it in any case.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from edukg.graph import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+WALKTHROUGH = NOTEBOOKS / "walkthrough.ipynb"
+CELL_TIMEOUT = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Executed:
+    notebook: nbformat.NotebookNode
+    left_running: list[Path]  # work folders whose FalkorDB still ran after the last cell
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Executed]:
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    scratch = tmp_path_factory.mktemp("walkthrough")
+    notebook = nbformat.read(WALKTHROUGH, as_version=4)
+    kernel = KernelManager(
+        kernel_name="python3",
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),
+        transport="ipc",
+        ip=str(scratch / "kernel"),
+    )
+    assert kernel.kernel_spec is not None and kernel.kernel_spec.argv[0] == sys.executable
+    client = NotebookClient(
+        notebook, km=kernel, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(scratch))
+        try:
+            client.execute()
+            left = [folder for folder in scratch.glob("edukg-walkthrough-*") if embedded.status(folder)]
+            yield Executed(notebook, left)
+        finally:
+            for folder in scratch.glob("edukg-walkthrough-*"):
+                embedded.stop(folder)
+
+
+def outputs_of(notebook: nbformat.NotebookNode, source: str) -> str:
+    """The text and HTML that the code cell containing ``source`` printed or displayed."""
+    [cell] = [cell for cell in notebook.cells if cell.cell_type == "code" and source in cell.source]
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("display_data", "execute_result"):
+            parts.append(output.data.get("text/html", output.data.get("text/plain", "")))
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("build_from_paths([REPORTS])", ["读入 5 份报告，失败 0 份", "图谱："]),
+        ("def place_of", ["002_a69d6ec3abac42da.txt  区级  未具名区"]),
+        ("names_zh = ", ["Programme", "工程项目", "RESPONSIBLE_FOR", "负责", "INSTANCE_OF"]),
+        ('"思政" in', ["区教育局 → 大中小学思政一体化建设", "002_a69d6ec3abac42da.txt 第"]),
+        (
+            "shared = []",
+            ["主题教育（举措）：4 份报告", "双一流建设（举措）", "双一流二期建设", "教育部（机构）"],
+        ),
+        ("server = embedded.start(work)", ["unix socket", "the store now holds"]),
+        ('ask("shared_initiatives"', ["<th>cities</th>", "主题教育", "双一流建设"]),
+        ('ask("bureau_responsibilities"', ["<td style='text-align:left'>区教育局</td>", "主题教育专项整治"]),
+        ('ask("fact_evidence"', ["<th>text</th>", "002_a69d6ec3abac42da.txt"]),
+        ("cities_view(graph)", ["cities.html", "<iframe srcdoc=", "Cities side by side"]),
+        ('run_sparql(rdf, "shared_initiatives"', ["个三元组", "<th>city_count</th>", "双一流建设"]),
+        ("embedded.stop(work)", ["已停止：embedded FalkorDB"]),
+    ],
+)
+def test_walkthrough_cell_shows(executed: Executed, cell: str, expected: list[str]) -> None:
+    shown = outputs_of(executed.notebook, cell)
+    assert [text for text in expected if text not in shown] == [], shown[:2000]
+
+
+@pytest.mark.slow
+def test_walkthrough_view_is_offline(executed: Executed) -> None:
+    """The inline cities page is the whole page in ``srcdoc``: no script or style is fetched."""
+    frame = outputs_of(executed.notebook, "cities_view(graph)")
+    assert "vis.Network" in frame or "vis-network" in frame
+    assert "src=&quot;http" not in frame and "href=&quot;http" not in frame
+
+
+@pytest.mark.slow
+def test_walkthrough_stops_its_store(executed: Executed) -> None:
+    assert executed.left_running == []
+
+
+@pytest.mark.slow
+def test_walkthrough_has_no_errors_or_warnings(executed: Executed) -> None:
+    streams = [
+        output
+        for cell in executed.notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error" or output.get("name") == "stderr"
+    ]
+    assert streams == []
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda path: path.name)
+def test_committed_notebook_has_no_outputs(path: Path) -> None:
+    """Outputs stay out of git: clear them before committing (Jupyter: Edit > Clear Outputs of All Cells)."""
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    dirty = [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
+    assert dirty == [], f"{path.name}: cells {dirty} have outputs or execution counts"
+
+
+def test_walkthrough_is_a_python3_notebook() -> None:
+    notebook = nbformat.read(WALKTHROUGH, as_version=4)
+    assert notebook.metadata.kernelspec.name == "python3"
+    assert any("build_from_paths" in cell.source for cell in notebook.cells)
