@@ -28,6 +28,8 @@ _SENTENCE = re.compile(
     rf"|[^{re.escape(_TERMINATORS)}]+"
 )
 _PARAGRAPH = re.compile(r"\S[^\n]*")
+# C0 controls but tab and line ends, and the two non-characters: GraphML and RDF/XML cannot hold them.
+_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\ufffe\uffff]")
 
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
 # A section heading's marker at the start of a paragraph; the group name gives the level.
@@ -41,15 +43,21 @@ _HEADING_END = re.compile(r"[。！？!?]")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
+def writable(text: str) -> str:
+    """``text`` without the control characters that GraphML and RDF/XML cannot hold."""
+    return _UNWRITABLE.sub("", text)
+
+
 def normalise_text(text: str) -> str:
-    """Line ends as ``\\n``, no trailing whitespace on a line, no empty lines at either end.
+    """Line ends as ``\\n``, no trailing whitespace on a line, no empty lines at either end,
+    and no control characters that no text format holds (XML 1.0 forbids them).
 
     Nothing else changes, so offsets computed on the result stay valid for it.
 
-    >>> normalise_text("\\r\\n标题  \\r\\n正文。\\r\\n\\r\\n")
+    >>> normalise_text("\\r\\n标题  \\r\\n正\\x1f文。\\r\\n\\r\\n")
     '标题\\n正文。'
     """
-    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [line.rstrip() for line in writable(text).splitlines()]
     start = next((index for index, line in enumerate(lines) if line), len(lines))
     end = len(lines)
     while end > start and not lines[end - 1]:
