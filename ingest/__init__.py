@@ -12,7 +12,7 @@ from pathlib import Path
 
 from edukg.ingest.metadata import guess_title, own_bureau, report_id
 from edukg.ingest.readers import SUPPORTED_SUFFIXES, find_reports, read_text
-from edukg.ingest.structure import normalise_text, parse_structure
+from edukg.ingest.structure import normalise_text, parse_structure, writable
 
 from edukg.records import Report
 
@@ -22,7 +22,22 @@ __all__ = ["SUPPORTED_SUFFIXES", "find_reports", "read_report", "report_from_tex
 def read_report(path: str | os.PathLike[str]) -> Report:
     """The Report of a .txt, .docx, .html/.htm or .pdf file; InputError when it cannot be read."""
     path = Path(path)
-    return report_from_text(read_text(path), path.name)
+    return report_from_text(read_text(path), file_name(path))
+
+
+def file_name(path: Path) -> str:
+    """The file's name as text every output can hold: a name in GBK bytes (unpacked from a
+    Windows archive) read as GB18030, and control characters left out.
+
+    >>> file_name(Path(os.fsdecode("报告".encode("gbk") + b"\\x1f.txt")))
+    '报告.txt'
+    """
+    raw = os.fsencode(path.name)
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        name = raw.decode("gb18030", errors="replace")
+    return writable(name)
 
 
 def report_from_text(text: str, source: str) -> Report:
