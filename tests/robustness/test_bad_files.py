@@ -276,3 +276,35 @@ def test_another_users_jieba_cache_prints_no_traceback(sample_reports: list[Path
         assert "Traceback" not in run.stderr
     finally:
         shutil.rmtree(folder)
+
+
+# (file name as bytes, what the graph's `source` says) for good reports with odd names or text
+ODD_NAMES = [
+    ("报告".encode("gbk") + b".txt", "报告.txt"),  # a GBK name unpacked from a Windows archive
+    (b"unit\x1fsep.txt", "unitsep.txt"),
+    ("line\nbreak “引号” <b>.txt".encode(), "line\nbreak “引号” <b>.txt"),
+]
+
+
+@pytest.mark.slow
+def test_odd_names_and_control_characters_still_build(sample_reports: list[Path], tmp_path: Path) -> None:
+    """Every output holds them: graph.json and GraphML parse, and each report is read under its name."""
+    import networkx as nx
+
+    sample = sample_reports[0].read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index, (name, _) in enumerate(ODD_NAMES):
+        lines = sample.splitlines()
+        lines[1] = f"{lines[1][:5]}\x01\x1f\x7f\ufffe{lines[1][5:]}{index}"  # controls inside a sentence
+        with open(os.path.join(os.fsencode(folder), name), "wb") as report:
+            report.write("\n".join(lines).encode("utf-8"))
+    run = run_edukg("build", str(folder), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert f"reports: {len(ODD_NAMES)} read, 0 failed" in run.stdout
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    sources = sorted(node["source"] for node in graph["nodes"] if node["label"] == "Report")
+    assert sources == sorted(source for _, source in ODD_NAMES)
+    graphml = nx.read_graphml(tmp_path / "out" / "graph.graphml")
+    assert graphml.number_of_nodes() == len(graph["nodes"])
+    assert len(list((tmp_path / "out" / "extractions").glob("*.json"))) == len(ODD_NAMES)
