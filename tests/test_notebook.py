@@ -11,6 +11,7 @@ the test checks that nothing is left running and stops it in any case.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ CELL_TIMEOUT = 180
 @dataclass(frozen=True, slots=True)
 class Executed:
     notebook: nbformat.NotebookNode
-    left_running: list[Path]  # work folders whose FalkorDB still ran after the last cell
+    work: list[Path]  # the folders the notebook made with tempfile.mkdtemp
+    left_running: list[Path]  # those whose FalkorDB still ran after the last cell
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +52,13 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Executed]:
     client = NotebookClient(
         notebook, km=kernel, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TMPDIR", str(scratch))
-        try:
-            client.execute()
-            left = [folder for folder in scratch.glob("edukg-walkthrough-*") if embedded.status(folder)]
-            yield Executed(notebook, left)
-        finally:
-            for folder in scratch.glob("edukg-walkthrough-*"):
-                embedded.stop(folder)
+    try:
+        client.execute(env={**os.environ, "TMPDIR": str(scratch)})  # the kernel's environment only
+        work = sorted(scratch.glob("edukg-walkthrough-*"))
+        yield Executed(notebook, work, [folder for folder in work if embedded.status(folder)])
+    finally:
+        for folder in scratch.glob("edukg-walkthrough-*"):
+            embedded.stop(folder)
 
 
 def outputs_of(notebook: nbformat.NotebookNode, source: str) -> str:
@@ -109,6 +109,8 @@ def test_walkthrough_view_is_offline(executed: Executed) -> None:
 
 @pytest.mark.slow
 def test_walkthrough_stops_its_store(executed: Executed) -> None:
+    assert len(executed.work) == 1, "the notebook works in one folder under the kernel's TMPDIR"
+    assert (executed.work[0] / "db" / "falkordb.conf").exists()
     assert executed.left_running == []
 
 
