@@ -103,9 +103,8 @@ class FalkorStore:
             except redis.ResponseError as error:
                 if "already indexed" not in str(error):
                     raise StoreError(f"cannot index {label}.id on {self.description}: {error}") from None
-            self._run(
-                f"creating the unique constraint on {label}.id",
-                lambda label=label: self._database.execute_command(
+            try:
+                self._database.execute_command(
                     "GRAPH.CONSTRAINT",
                     "CREATE",
                     self.graph_name,
@@ -115,8 +114,14 @@ class FalkorStore:
                     "PROPERTIES",
                     1,
                     "id",
-                ),
-            )
+                )
+            except redis.ResponseError as error:
+                if "already exists" not in str(error):  # else a load running at the same time made it
+                    raise StoreError(f"cannot constrain {label}.id on {self.description}: {error}") from None
+            except (redis.RedisError, OSError) as error:
+                raise StoreError(
+                    f"creating the unique constraint on {label}.id failed on {self.description}: {_reason(error)}"
+                ) from None
             pending.append(label)
         deadline = time.monotonic() + CONSTRAINT_TIMEOUT
         while pending and time.monotonic() < deadline:
