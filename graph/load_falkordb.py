@@ -20,6 +20,7 @@ from edukg.errors import StoreError
 
 CONNECT_TIMEOUT = 5.0
 CONSTRAINT_TIMEOUT = 30.0
+WRITE_LOCK_TIMEOUT = 60.0  # longer than any one batch takes; the lock of a killed load expires
 
 
 def _public(url: str) -> str:
@@ -146,7 +147,32 @@ class FalkorStore:
             raise StoreError(f"listing constraints failed on {self.description}: {_reason(error)}") from None
 
     def write(self, statement: Statement) -> None:
-        self._run("a write", lambda: self._graph.query(statement.text, statement.parameters))
+        """Run ``statement`` while no other edukg client writes to this graph.
+
+        FalkorDB runs several clients' queries at once, so two loads' ``MERGE`` of one
+        relationship could both create it; a redis lock per graph makes them take turns.
+        """
+        import redis
+
+        lock = self._database.connection.lock(
+            f"edukg:write-lock:{self.graph_name}",
+            timeout=WRITE_LOCK_TIMEOUT,
+            sleep=0.005,
+            blocking_timeout=WRITE_LOCK_TIMEOUT,
+        )
+        try:
+            acquired = lock.acquire()
+        except (redis.RedisError, OSError) as error:
+            raise StoreError(f"a write failed on {self.description}: {_reason(error)}") from None
+        if not acquired:
+            raise StoreError(
+                f"{self.description}: another load held the write lock for {WRITE_LOCK_TIMEOUT:.0f} s"
+            )
+        try:
+            self._run("a write", lambda: self._graph.query(statement.text, statement.parameters))
+        finally:
+            with contextlib.suppress(redis.RedisError):  # expired, or the server went away
+                lock.release()
 
     def read(self, statement: Statement) -> list[dict[str, Any]]:
         import redis
