@@ -64,7 +64,8 @@ class Neo4jStore:
                 max_transaction_retry_time=RETRY_TIME,
             )
         except (ValueError, DriverError) as error:
-            raise StoreError(f"cannot use {description}: {error}") from None
+            # The driver quotes a URI it refuses, with any password written in it.
+            raise StoreError(f"cannot use {description}: {str(error).replace(uri, _public(uri))}") from None
         try:
             driver.verify_connectivity()
         except AuthError:
