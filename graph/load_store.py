@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import networkx as nx
 from edukg.ontology import check_label, check_relation, entity_types, node_labels
@@ -588,7 +589,8 @@ def open_store(
         )
     else:
         raise StoreError(
-            f"unknown store URI scheme in {uri.split('://')[0]!r}; use one of "
+            # Only the scheme: the rest of a URI may hold a password.
+            f"unknown store URI scheme {urlsplit(uri).scheme!r} (expected SCHEME://HOST:PORT); use one of "
             f"{', '.join(NEO4J_SCHEMES + FALKORDB_SCHEMES)}"
         )
     try:
