@@ -12,6 +12,15 @@ import click
 from edukg.errors import EdukgError
 
 
+def one_line(message: object) -> str:
+    """``message`` on one line: a driver's multi-line reason, or a file name with a line break.
+
+    >>> one_line("cannot reach: refused\\nFailed to connect")
+    'cannot reach: refused Failed to connect'
+    """
+    return " ".join(line.strip() for line in str(message).splitlines() if line.strip())
+
+
 class EdukgGroup(click.Group):
     """Turns edukg's own errors into one clear line and exit code 1, never a traceback."""
 
@@ -19,7 +28,7 @@ class EdukgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EdukgError as error:
-            click.echo(f"edukg: error: {error}", err=True)
+            click.echo(f"edukg: error: {one_line(error)}", err=True)
             sys.exit(1)
 
 

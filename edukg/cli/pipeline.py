@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from edukg.cli.app import main, out_option, store_options
+from edukg.cli.app import main, one_line, out_option, store_options
 from edukg.graph.build import BuildResult, Failure, build_from_paths, extract_paths
 from edukg.graph.export_graphml import write_graphml
 from edukg.graph.export_json import write_graph
@@ -28,7 +28,7 @@ def bundled_reports() -> Path:
 
 def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
     for failure in failures:
-        click.echo(f"edukg: skipped {failure}", err=True)
+        click.echo(f"edukg: skipped {one_line(failure)}", err=True)
 
 
 def write_extractions(extractions: Iterable[Extraction], folder: Path) -> None:
@@ -80,7 +80,7 @@ def summary(result: BuildResult) -> str:
     labels = Counter(data["label"] for _, data in graph.nodes(data=True))
     kinds = Counter(kind for _, _, kind in graph.edges(keys=True))
     lines = [f"reports: {len(result.extractions)} read, {len(result.failures)} failed"]
-    lines += [f"  failed: {failure}" for failure in result.failures]
+    lines += [f"  failed: {one_line(failure)}" for failure in result.failures]
     lines.append("nodes:  " + ", ".join(f"{label} {count}" for label, count in sorted(labels.items())))
     lines.append("edges:  " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
     return "\n".join(lines)

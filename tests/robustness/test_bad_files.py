@@ -308,3 +308,14 @@ def test_odd_names_and_control_characters_still_build(sample_reports: list[Path]
     graphml = nx.read_graphml(tmp_path / "out" / "graph.graphml")
     assert graphml.number_of_nodes() == len(graph["nodes"])
     assert len(list((tmp_path / "out" / "extractions").glob("*.json"))) == len(ODD_NAMES)
+
+
+def test_a_line_break_in_a_bad_files_name_stays_on_its_one_line(
+    sample_reports: list[Path], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad\nname.txt"
+    bad.write_bytes(b"")
+    run = run_edukg("build", str(bad), str(sample_reports[0]), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [f"edukg: skipped {tmp_path}/bad name.txt: empty file"]
+    assert f"  failed: {tmp_path}/bad name.txt: empty file" in run.stdout.splitlines()

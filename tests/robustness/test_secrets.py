@@ -149,7 +149,7 @@ def test_no_password_in_any_output(
     )
     assert result.returncode == 1, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("edukg: error: ")]
-    assert len(errors) == 1 and expected in result.stderr, result.stderr
+    assert errors == result.stderr.splitlines() and expected in errors[0], result.stderr  # one line
     assert "Traceback" not in result.stderr
     logged = log.read_text(encoding="utf-8") if log.exists() else ""
     outputs = {"stdout": result.stdout, "stderr": result.stderr, "log": logged}
