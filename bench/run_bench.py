@@ -215,8 +215,12 @@ def stage_breakdown(texts: Sequence[str]) -> dict[str, float]:
 @dataclass(frozen=True, slots=True)
 class BuildRun:
     seconds: float
+    cpu_seconds: float  # of the child and its workers: far below seconds x workers on a busy machine
     peak_bytes: int
     out: Path
+
+    def __str__(self) -> str:
+        return f"{self.seconds:.2f} s (cpu {self.cpu_seconds:.2f} s)"
 
 
 def _edukg() -> str:
@@ -241,7 +245,7 @@ def run_build(corpus: Path, workers: int, out: Path) -> BuildRun:
     if child.returncode != 0:
         log = (out / "stderr.txt").read_text(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{log}")
-    return BuildRun(seconds, usage.ru_maxrss * 1024, out)
+    return BuildRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out)
 
 
 def load_time(graph_json: Path, out: Path) -> Figure:
@@ -292,6 +296,7 @@ def run(options: argparse.Namespace) -> Results:
             "seed": str(options.seed),
             "sizes": f"{small:,} and {large:,} reports",
             "extraction sample": f"first {options.profile_reports} reports, best of {options.rounds}",
+            "builds of the small corpus": f"best of {options.build_rounds}",
             "workers for the scaling runs": str(options.scale_workers),
         },
     )
@@ -314,16 +319,14 @@ def run(options: argparse.Namespace) -> Results:
     with tempfile.TemporaryDirectory(prefix="edukg-bench-") as scratch:
         work = Path(scratch)
         _note_load(results, f"before the builds of {small:,}")
-        by_workers: dict[int, float] = {}
-        for round_index in range(options.rounds):
+        best: dict[int, BuildRun] = {}
+        for round_index in range(options.build_rounds):
             for workers in sorted({1, 2, options.scale_workers}):
                 built = run_build(small_corpus, workers, work / f"small-w{workers}-{round_index}")
-                by_workers[workers] = min(by_workers.get(workers, float("inf")), built.seconds)
-                print(
-                    f"    edukg build {small:,} reports --workers {workers}: {built.seconds:.2f} s",
-                    flush=True,
-                )
-        speed_up = by_workers[1] / by_workers[2]
+                if workers not in best or built.seconds < best[workers].seconds:
+                    best[workers] = built
+                print(f"    edukg build {small:,} reports --workers {workers}: {built}", flush=True)
+        speed_up = best[1].seconds / best[2].seconds
         _report(
             results,
             Figure(
@@ -332,13 +335,13 @@ def run(options: argparse.Namespace) -> Results:
                 "x",
                 target=">= 1.6",
                 met=speed_up >= 1.6,
-                detail=f"{small:,} reports: {by_workers[1]:.2f} s with 1 worker, {by_workers[2]:.2f} s with 2",
+                detail=f"{small:,} reports: {best[1]} with 1 worker, {best[2]} with 2",
             ),
         )
         _note_load(results, f"before the build of {large:,}")
         built = run_build(large_corpus, options.scale_workers, work / "large")
-        small_time = by_workers[options.scale_workers]
-        scaling = built.seconds / small_time
+        small_run = best[options.scale_workers]
+        scaling = built.seconds / small_run.seconds
         _report(
             results,
             Figure(
@@ -347,7 +350,7 @@ def run(options: argparse.Namespace) -> Results:
                 "x",
                 target=f"<= {1.1 * large / small:g}",
                 met=scaling <= 1.1 * large / small,
-                detail=f"{built.seconds:.2f} s / {small_time:.2f} s with --workers {options.scale_workers} "
+                detail=f"{built} / {small_run} with --workers {options.scale_workers} "
                 f"(linear is {large / small:g})",
             ),
         )
@@ -430,7 +433,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--large", type=int, default=10000, help="reports in the large corpus")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile-reports", type=int, default=200, help="reports timed in-process")
-    parser.add_argument("--rounds", type=int, default=2, help="repetitions; the best time counts")
+    parser.add_argument("--rounds", type=int, default=3, help="extraction timings; the best counts")
+    parser.add_argument(
+        "--build-rounds", type=int, default=1, help="builds of the small corpus; the best counts"
+    )
     parser.add_argument("--scale-workers", type=int, default=2, help="--workers of the scaling runs")
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
