@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ _MB = 1024 * 1024
 # Size limits per format: text formats hold the text itself, .docx and .pdf also images.
 SIZE_LIMIT_MB = {".txt": 20, ".docx": 50, ".html": 20, ".htm": 20, ".pdf": 100}
 SUPPORTED_SUFFIXES = tuple(SIZE_LIMIT_MB)
+# python-docx parses a package's XML whole; a .docx of 2 MB can unpack to gigabytes of it.
+DOCX_XML_LIMIT_MB = 50
 _EXPECTED = f"expected {', '.join(SUPPORTED_SUFFIXES)}"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -129,12 +132,27 @@ def _read_docx(data: bytes, path: Path) -> str:
     """Body paragraphs in document order; a table row is one line with its cells tab-separated."""
     import docx
 
+    xml = _unpacked_xml(data)
+    if xml > DOCX_XML_LIMIT_MB * _MB:
+        raise InputError(path, f"too large unpacked ({xml / _MB:.1f} MB of XML > {DOCX_XML_LIMIT_MB} MB)")
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_docx_lines(document))
     # python-docx surfaces a damaged package as any of zipfile, lxml, KeyError or its own errors.
     except Exception:
         raise InputError(path, "not a valid .docx (truncated or corrupt)") from None
+
+
+def _unpacked_xml(data: bytes) -> int:
+    """Bytes of XML the package unpacks to, by its zip directory (0 if it is no zip); zipfile
+    stops at the size an entry declares, so the sum bounds what python-docx would parse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return sum(
+                info.file_size for info in package.infolist() if info.filename.endswith((".xml", ".rels"))
+            )
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # python-docx says what is wrong with it
 
 
 def _docx_lines(container: Document | _Cell) -> Iterator[str]:
