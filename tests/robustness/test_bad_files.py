@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -319,3 +320,41 @@ def test_a_line_break_in_a_bad_files_name_stays_on_its_one_line(
     assert run.returncode == 0, run.stderr
     assert run.stderr.splitlines() == [f"edukg: skipped {tmp_path}/bad name.txt: empty file"]
     assert f"  failed: {tmp_path}/bad name.txt: empty file" in run.stdout.splitlines()
+
+
+def docx_bomb(path: Path, unpacked_mb: int) -> None:
+    """A valid .docx of a few MB whose document.xml unpacks to ``unpacked_mb`` MB, written as a stream."""
+    import zipfile
+
+    template = zipfile.ZipFile(io.BytesIO(docx_bytes("市教育局工作总结")))
+    paragraph = ("<w:p><w:r><w:t>" + "市教育局工作总结。" * 1000 + "</w:t></w:r></w:p>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb:
+        for info in template.infolist():
+            data = template.read(info.filename)
+            if info.filename != "word/document.xml":
+                bomb.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with bomb.open(info.filename, "w", force_zip64=True) as document:
+                document.write(head + b"<w:body>")
+                for _ in range(unpacked_mb * 1024 * 1024 // len(paragraph)):
+                    document.write(paragraph)
+                document.write(tail)
+
+
+@pytest.mark.slow
+def test_docx_that_unpacks_to_gigabytes_is_refused_in_bounded_memory(
+    sample_reports: list[Path], tmp_path: Path
+) -> None:
+    """A decompression bomb: before the limit, 2 MB of .docx (770 MB unpacked) took 7.8 GB and 5 min."""
+    bomb = tmp_path / "bomb.docx"
+    docx_bomb(bomb, 300)
+    assert bomb.stat().st_size < 20 * 1024 * 1024
+    run = run_edukg("build", str(bomb), str(sample_reports[0]), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    [line] = run.stderr.splitlines()
+    assert re.fullmatch(
+        rf"edukg: skipped {re.escape(str(bomb))}: too large unpacked \(30\d\.\d MB of XML > 50 MB\)", line
+    )
+    assert "reports: 1 read, 1 failed" in run.stdout
+    assert run.max_rss_kb < 600 * 1024
