@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # X stands for a hidden digit or name only when it is not part of a Latin word.
 MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
@@ -29,6 +30,7 @@ def strip_quotes(text: str) -> str:
     return _QUOTES.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """A comparison key: NFKC, no quotes or spaces, one kind of dash, each mask run as ``*``."""
     text = unicodedata.normalize("NFKC", text)

@@ -8,6 +8,7 @@ guide's defaults. ``to_guide_json`` writes the guide's per-report file format.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from typing import Any
@@ -88,10 +89,30 @@ def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def _sentence_mentions(report: Report, index: int, words: Lexicons, own_pattern: re.Pattern[str]):
+def _sentence_tokens(
+    report_tokens: list[tuple[str, int, int]], starts: list[int], start: int, end: int
+) -> list[tuple[str, int, int]]:
+    """The words of ``text[start:end]`` from the report's words, with offsets relative to ``start``."""
+    first = bisect.bisect_left(starts, start)
+    found = []
+    for word, word_start, word_end in report_tokens[first:]:
+        if word_start >= end:
+            break
+        if word_end <= end:
+            found.append((word, word_start - start, word_end - start))
+    return found
+
+
+def _sentence_mentions(
+    report: Report,
+    index: int,
+    words: Lexicons,
+    own_pattern: re.Pattern[str],
+    tokens: list[tuple[str, int, int]],
+) -> tuple[list[Candidate], list[MetricMention]]:
+    """The entity mentions and the metrics of one sentence, from its words."""
     sentence = report.sentences[index]
     text, start, end = report.text, sentence.start, sentence.end
-    tokens = segmenter().tokens(text[start:end])
     marked = titled_mentions(text, start, end, index, words) + quoted_mentions(text, start, end, index, words)
     persons = person_mentions(text, start, end, index, words)
     spans = [(c.start, c.end) for c in marked + persons]
@@ -242,8 +263,12 @@ def extract(report: Report) -> Extraction:
     grouping = _Grouping(report, own_pattern)
     per_sentence: dict[int, list[tuple[Candidate, str]]] = defaultdict(list)
     metric_mentions: list[MetricMention] = []
-    for index in range(len(report.sentences)):
-        candidates, metrics = _sentence_mentions(report, index, words, own_pattern)
+    # One pass of jieba over the whole report: sentences never split a word.
+    report_tokens = segmenter().tokens(report.text)
+    starts = [word_start for _, word_start, _ in report_tokens]
+    for index, sentence in enumerate(report.sentences):
+        tokens = _sentence_tokens(report_tokens, starts, sentence.start, sentence.end)
+        candidates, metrics = _sentence_mentions(report, index, words, own_pattern, tokens)
         for candidate in candidates:
             per_sentence[index].append((candidate, grouping.add(candidate, words.own_bureau)))
         metric_mentions.extend(metrics)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from edukg.ontology import lexicon, lexicon_table
@@ -40,14 +40,21 @@ class Lexicons:
     titles: tuple[str, ...]
     surnames: frozenset[str]
     own_bureau: tuple[str, ...]
+    # Look-ups repeat across sentences and reports; the lexicons never change in a process.
+    _heads_of: dict[str, Head | None] = field(default_factory=dict, repr=False, compare=False)
 
     def head_of(self, name: str) -> Head | None:
         """The longest head word ``name`` ends with."""
+        if name in self._heads_of:
+            return self._heads_of[name]
+        found = None
         for length in range(min(len(self.heads_longest_first[0]), len(name)), 0, -1):
-            head = self.heads.get(name[-length:])
-            if head is not None:
-                return head
-        return None
+            found = self.heads.get(name[-length:])
+            if found is not None:
+                break
+        if len(self._heads_of) < 200_000:
+            self._heads_of[name] = found
+        return found
 
     def excluded(self, name: str, kind: str = "") -> bool:
         return (

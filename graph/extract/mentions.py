@@ -49,6 +49,8 @@ SHORT_GENERIC = {
     "清单": 5,
 }
 MAX_NAME = 48
+MASK_ONLY = re.compile(r"[*×X＊]+")
+NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
 ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
@@ -84,8 +86,20 @@ QUANTIFIER = re.compile(r"^(?:多|各|每|几|两)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
 
+# Whether a word is a boundary depends on the word alone (the lexicons and tags are fixed
+# for the process), and the same words recur in every report.
+_BOUNDARIES: dict[str, bool] = {}
+
+
 def _is_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
     """Words that never belong to a name: punctuation, function words, governing verbs."""
+    known = _BOUNDARIES.get(word)
+    if known is None:
+        known = _BOUNDARIES[word] = _classify_boundary(word, words, tags)
+    return known
+
+
+def _classify_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
     if word in words.heads or word in words.own_bureau:
         return False
     tag = tags.get(word, "")
@@ -263,10 +277,15 @@ def headed_mentions(
 ) -> list[Candidate]:
     """Unquoted names: maximal runs of name words that end in a head word."""
     found: list[Candidate] = []
+    length = tokens[-1][2] if tokens else 0
+    covered = bytearray(length + 1)
+    for span_start, span_end in marked:
+        low, high = max(0, span_start - start), min(length, span_end - start)
+        if high > low:
+            covered[low:high] = b"\x01" * (high - low)
     inside_marks = [False] * len(tokens)
     for index, (_, token_start, token_end) in enumerate(tokens):
-        absolute = start + token_start, start + token_end
-        inside_marks[index] = any(s <= absolute[0] and absolute[1] <= e for s, e in marked)
+        inside_marks[index] = bool(covered[token_start] and covered[token_end - 1])
         # A count (X个, 12项) is never inside a name: it ends the name before it.
         following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
         articles = tokens[index][0] == "条" and following in ARTICLE_HEADS
@@ -313,7 +332,7 @@ def _verb_inside_name(
 
 
 def _is_count(word: str, tags: dict[str, str]) -> bool:
-    return bool(NUMBER_TOKEN.match(word) or re.fullmatch(r"[*×X＊]+", word) or tags.get(word) == "m")
+    return bool(NUMBER_TOKEN.match(word) or MASK_ONLY.fullmatch(word) or tags.get(word) == "m")
 
 
 def _policy_across_de(
@@ -460,7 +479,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     if NUMERAL.match(modifier) and head.type != "Programme":
         return False
-    if len(re.sub(r"[^\u4e00-\u9fff*×X]", "", modifier)) < SHORT_GENERIC.get(head.word, 1):
+    if len(NOT_NAME_CHAR.sub("", modifier)) < SHORT_GENERIC.get(head.word, 1):
         return False
     if head.weak:
         return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}
@@ -470,8 +489,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
 def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
     """Written personal names right after a post (部长王斌, 局长李湖)."""
     found = []
-    titles = "|".join(re.escape(title) for title in words.titles)
-    for match in re.finditer(rf"(?:{titles})([\u4e00-\u9fff]{{2,4}})", text[start:end]):
+    for match in _after_title(words.titles).finditer(text[start:end]):
         tail = text[start + match.start(1) : min(end, start + match.start(1) + 6)]
         name = _person_name(tail, words)
         if name:
@@ -481,6 +499,12 @@ def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             )
             found.extend(_post_bodies(text, start, start + match.start(), sentence, words))
     return found
+
+
+@cache
+def _after_title(titles: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(title) for title in titles)
+    return re.compile(rf"(?:{alternatives})([\u4e00-\u9fff]{{2,4}})")
 
 
 def _post_bodies(text: str, floor: int, position: int, sentence: int, words: Lexicons) -> list[Candidate]:
@@ -522,6 +546,11 @@ def _person_name(tail: str, words: Lexicons) -> str:
     return ""
 
 
+@cache
+def _own_aliases(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(alias) for alias in aliases))
+
+
 def own_bureau_mentions(
     text: str, start: int, end: int, sentence: int, words: Lexicons, bureau_pattern: re.Pattern[str]
 ) -> list[Candidate]:
@@ -533,16 +562,16 @@ def own_bureau_mentions(
         span = (start + match.start(), start + match.end())
         taken.append(span)
         found.append(Candidate(*span, _clean(match.group(0)), "Bureau", sentence, False, "", "own"))
-    for alias in words.own_bureau:
-        for match in re.finditer(re.escape(alias), segment):
-            span = (start + match.start(), start + match.end())
-            if any(s <= span[0] and span[1] <= e for s, e in taken):
-                continue
-            # 党组 alone is the own Party group only where no other body precedes it.
-            if alias == "党组" and match.start() > 0 and segment[match.start() - 1] not in "，,。、；局":
-                continue
-            taken.append(span)
-            found.append(Candidate(*span, alias, "Bureau", sentence, False, "", "own"))
+    for match in _own_aliases(words.own_bureau).finditer(segment):
+        alias = match.group(0)
+        span = (start + match.start(), start + match.end())
+        if any(s <= span[0] and span[1] <= e for s, e in taken):
+            continue
+        # 党组 alone is the own Party group only where no other body precedes it.
+        if alias == "党组" and match.start() > 0 and segment[match.start() - 1] not in "，,。、；局":
+            continue
+        taken.append(span)
+        found.append(Candidate(*span, alias, "Bureau", sentence, False, "", "own"))
     return found
 
 
