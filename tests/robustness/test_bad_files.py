@@ -311,6 +311,7 @@ def test_odd_names_and_control_characters_still_build(sample_reports: list[Path]
     assert len(list((tmp_path / "out" / "extractions").glob("*.json"))) == len(ODD_NAMES)
 
 
+@pytest.mark.slow
 def test_a_line_break_in_a_bad_files_name_stays_on_its_one_line(
     sample_reports: list[Path], tmp_path: Path
 ) -> None:

@@ -253,6 +253,10 @@ def test_views_show_hostile_text_literally_and_run_none_of_it(
         links = opened.evaluate("[...document.querySelectorAll('#reports a')].map(a => a.textContent)")
         assert any(hostile_graph.nodes[report]["title"] in link for link in links)
         return
+    if view == "report":
+        assert hostile_graph.nodes[report]["title"] in opened.evaluate(
+            "document.getElementById('title').textContent"
+        )
     shown = opened.evaluate(
         "Object.fromEntries(edukgView.nodes.get().map(n => [n.id, n.title ? n.title.textContent : '']))"
     )

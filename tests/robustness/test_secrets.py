@@ -130,7 +130,9 @@ def cases(socket_url: str) -> list[tuple[str, list[str], dict[str, str], str]]:
 CASE_NAMES = [case[0] for case in cases("unix:///x")]
 
 
-@pytest.mark.parametrize("case", CASE_NAMES)
+@pytest.mark.parametrize(
+    "case", [pytest.param(name, marks=pytest.mark.slow) if "build" in name else name for name in CASE_NAMES]
+)
 def test_no_password_in_any_output(
     case: str, falkordb_server: Any, acl_user: str, graph_file: Path, tmp_path: Path
 ) -> None:
