@@ -359,3 +359,22 @@ def test_docx_that_unpacks_to_gigabytes_is_refused_in_bounded_memory(
     )
     assert "reports: 1 read, 1 failed" in run.stdout
     assert run.max_rss_kb < 600 * 1024
+
+
+NOT_NODE_LINK = [("list.json", "[1, 2]"), ("no-edges.json", '{"nodes": [{"id": "x"}]}')]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="graph/export_json.py: read_graph turns only unreadable JSON into InputError; valid JSON "
+    "that is not a node-link graph ends in a KeyError/AttributeError traceback (edukg load, view, export)",
+)
+@pytest.mark.parametrize(("name", "content"), NOT_NODE_LINK, ids=[name for name, _ in NOT_NODE_LINK])
+def test_a_json_that_is_no_graph_is_one_clear_error(tmp_path: Path, name: str, content: str) -> None:
+    graph = tmp_path / name
+    graph.write_text(content, encoding="utf-8")
+    run = run_edukg("view", "--graph", str(graph), "--out", str(tmp_path / "out"))
+    assert run.returncode == 1
+    [line] = run.stderr.splitlines()
+    assert line.startswith(f"edukg: error: {graph}: ")
