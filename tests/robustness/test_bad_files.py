@@ -163,9 +163,9 @@ class BadRun:
     good: list[str]
 
 
-@pytest.fixture(scope="module")
-def bad_run(sample_reports: list[Path]) -> Iterator[BadRun]:
-    """One ``edukg build`` over good and bad files together, as user nobody."""
+@pytest.fixture(scope="module", params=[1, 2], ids=["1 worker", "2 workers"])
+def bad_run(sample_reports: list[Path], request: pytest.FixtureRequest) -> Iterator[BadRun]:
+    """One ``edukg build`` over good and bad files together, as user nobody, in one or two processes."""
     folder = Path(tempfile.mkdtemp(prefix="edukg-bad-"))
     folder.chmod(0o755)
     sample = sample_reports[0].read_text(encoding="utf-8")
@@ -186,7 +186,10 @@ def bad_run(sample_reports: list[Path]) -> Iterator[BadRun]:
         writable.mkdir()
         writable.chmod(0o777)
     given = [str(folder / name) for name in ("in", *GIVEN, "given-good.txt")]
-    run = run_edukg("build", *given, "--out", str(folder / "out"), as_nobody=True, tmp=folder / "tmp")
+    workers = ["--workers", str(request.param)]
+    run = run_edukg(
+        "build", *given, *workers, "--out", str(folder / "out"), as_nobody=True, tmp=folder / "tmp"
+    )
     try:
         yield BadRun(folder, run, sorted(Path(relative).name for relative in good))
     finally:
