@@ -57,6 +57,22 @@ mixed_text = st.lists(
     st.one_of(st.sampled_from(SENTENCES), st.sampled_from(ODD), st.text(max_size=20)), max_size=30
 ).map("".join)
 
+INSERTS = [*ODD, "“", "”", "《", "》", '"', "'", "、", "。", "\n", "**", "×", "<script>", "市", "局"]
+
+
+def insert(report: tuple[str, list[tuple[int, str]]]) -> str:
+    text, pieces = report
+    for at, piece in sorted(pieces, reverse=True):
+        at %= len(text) + 1
+        text = text[:at] + piece + text[at:]
+    return text
+
+
+# Spliced reports with marks, masks and odd characters dropped anywhere, also inside names.
+broken_reports = st.tuples(
+    spliced_reports, st.lists(st.tuples(st.integers(0, 5000), st.sampled_from(INSERTS)), max_size=40)
+).map(insert)
+
 
 def check_offsets(text: str) -> None:
     """Extraction does not raise, and every offset slices the report text back to what it names."""
@@ -94,6 +110,12 @@ def test_spliced_reports_extract_with_exact_offsets(text: str) -> None:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mixed_text)
 def test_report_sentences_among_odd_characters_extract_with_exact_offsets(text: str) -> None:
+    check_offsets(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_reports)
+def test_spliced_reports_with_characters_dropped_in_extract_with_exact_offsets(text: str) -> None:
     check_offsets(text)
 
 
