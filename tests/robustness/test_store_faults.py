@@ -111,6 +111,49 @@ def test_two_loads_at_once_give_no_duplicates(
     assert dump(falkordb_store) == reference
 
 
+def redis_servers_of(folder: Path) -> list[int]:
+    """Pids of the redis-servers whose socket lies under ``folder``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if proc.name.isdigit() and b"redis-server" in command and str(folder).encode() in command:
+            pids.append(int(proc.name))
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "count"), [(["db", "start"], 3), (["build", "--load"], 2)], ids=["db start", "build --load"]
+)
+def test_commands_starting_one_embedded_store_at_once_share_one_server(
+    tmp_path: Path, command: list[str], count: int
+) -> None:
+    """Commands start the embedded store of one --out at the same time: one server serves them all."""
+    out = tmp_path / "out"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "edukg.cli", *command, "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        outcomes = [run.communicate(timeout=120) for run in runs]
+        assert [run.returncode for run in runs] == [0] * count, [err for _, err in outcomes]
+        server = embedded.status(out)
+        assert server is not None and redis_servers_of(out) == [server.pid]
+        if command == ["db", "start"]:
+            assert {stdout for stdout, _ in outcomes} == {f"running: {server.where}\n"}
+    finally:
+        embedded.stop(out)
+    assert redis_servers_of(out) == []
+
+
 # ---------------------------------------------------------------- interrupted loads
 
 
