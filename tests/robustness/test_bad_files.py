@@ -2,9 +2,11 @@
 
 The reader-level cases (each bad input alone, its exact reason) are in
 tests/ingest/test_readers.py and one bad file beside one good one in
-tests/cli/test_pipeline.py; here they all go through one run together, with the
-cases that only a whole run shows: folders that cannot be listed, symbolic link
-loops, a 100 MB file, thousands of files.
+tests/cli/test_pipeline.py; here they all go through one run together (as user
+nobody, in one and in two worker processes), with the cases that only a whole run
+shows: folders that cannot be listed, symbolic link loops, a 100 MB file and a .docx
+that unpacks to hundreds of MB (peak memory measured), thousands of files, file names
+in GBK bytes or with control characters, and a graph file that is no graph.
 """
 
 from __future__ import annotations
