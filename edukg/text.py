@@ -37,3 +37,14 @@ def normalise(text: str) -> str:
     text = _QUOTES.sub("", text)
     text = _DASHES.sub("-", text)
     return MASK.sub("*", text)
+
+
+def jieba_cache_name() -> str:
+    """jieba's dictionary cache file name for this user.
+
+    jieba keeps one cache in the temp folder under one name for everyone; a cache another
+    user owns there makes it log a traceback, so edukg gives each user their own.
+    """
+    import os
+
+    return f"jieba.edukg.{os.getuid() if hasattr(os, 'getuid') else 0}.cache"

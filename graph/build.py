@@ -204,7 +204,9 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     """One graph from many reports' extractions; the result does not depend on their order."""
-    ordered = sorted(extractions, key=lambda extraction: extraction.report.id)
+    # Two files with one text are one Report node: sorting by source too makes its name
+    # the same whatever order the files came in.
+    ordered = sorted(extractions, key=lambda extraction: (extraction.report.id, extraction.report.source))
     graph = nx.MultiDiGraph()
     for extraction in ordered:
         add_extraction(graph, extraction)

@@ -64,4 +64,9 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         raise InputError(path, "no such graph file (run `edukg build` first)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(path, f"not a graph JSON file ({error})") from None
-    return from_node_link(data)
+    if not (isinstance(data, dict) and isinstance(data.get("nodes"), list) and isinstance(data.get("edges"), list)):
+        raise InputError(path, "not a node-link graph (expected an object with lists 'nodes' and 'edges')")
+    try:
+        return from_node_link(data)
+    except (KeyError, TypeError, AttributeError, nx.NetworkXError) as error:
+        raise InputError(path, f"not a node-link graph ({type(error).__name__}: {error})") from None

@@ -14,6 +14,7 @@ from edukg.ingest.structure import MARKER
 from edukg.ontology import lexicon_table
 
 from edukg.records import Level, Paragraph
+from edukg.text import jieba_cache_name
 
 # Characters that stand for hidden ones in anonymised reports (**市, ×××区, X市, 某县).
 MASK = "*＊×✕XxＸ某"
@@ -181,6 +182,7 @@ def _place_name_before(text: str, head_start: int, head_end: int) -> str:
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.dt.cache_file = jieba_cache_name()
     window_start = max(0, head_start - _PLACE_WINDOW, text.rfind("\n", 0, head_start) + 1)
     for word, _, end in jieba.tokenize(text[window_start:head_end]):
         if end == head_start - window_start:

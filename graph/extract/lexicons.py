@@ -13,6 +13,8 @@ from functools import cache
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
 
+from edukg.text import jieba_cache_name
+
 # Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to
 # a following verb (全面深化).
 GLUED_ADVERBS = {"全面"}
@@ -126,6 +128,7 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.cache_file = jieba_cache_name()
         self._tokenizer.initialize()
         words = lexicons()
         for word in (*words.heads, *words.verbs, *words.own_bureau, *lexicon("compounds")):

@@ -265,18 +265,13 @@ def test_thousands_of_files_all_built_in_reasonable_time(tmp_path: Path) -> None
 
 @pytest.mark.slow
 @pytest.mark.skipif(not AS_ROOT, reason="needs root to make a jieba cache another user cannot replace")
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/extract/lexicons.py: jieba logs 'Dump cache file failed.' with a traceback on stderr "
-    "when the temp folder holds another user's jieba.cache",
-)
 def test_another_users_jieba_cache_prints_no_traceback(sample_reports: list[Path]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="edukg-tmp-"))  # pytest's tmp_path is private to root
     try:
         folder.chmod(0o1777)  # like /tmp: anyone writes, only the owner replaces
         report = write(folder / "report.txt", sample_reports[0].read_bytes())
         first = run_edukg("build", str(report), "--out", str(folder / "root-out"), tmp=folder)
-        assert first.returncode == 0 and (folder / "jieba.cache").exists()
+        assert first.returncode == 0 and any(folder.glob("jieba*.cache"))
         run = run_edukg("build", str(report), "--out", str(folder / "out"), as_nobody=True, tmp=folder)
         assert run.returncode == 0, run.stderr
         assert "Traceback" not in run.stderr
@@ -370,11 +365,6 @@ NOT_NODE_LINK = [("list.json", "[1, 2]"), ("no-edges.json", '{"nodes": [{"id": "
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/export_json.py: read_graph turns only unreadable JSON into InputError; valid JSON "
-    "that is not a node-link graph ends in a KeyError/AttributeError traceback (edukg load, view, export)",
-)
 @pytest.mark.parametrize(("name", "content"), NOT_NODE_LINK, ids=[name for name, _ in NOT_NODE_LINK])
 def test_a_json_that_is_no_graph_is_one_clear_error(tmp_path: Path, name: str, content: str) -> None:
     graph = tmp_path / name

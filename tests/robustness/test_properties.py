@@ -184,11 +184,6 @@ def test_edukg_build_gives_the_same_graph_in_other_processes_and_orders(tmp_path
     assert graphs[0] == graphs[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph/build.py: two files with the same text are one Report node, whose source "
-    "is the file that came first, so the graph depends on file order",
-)
 def test_files_with_the_same_text_give_a_graph_independent_of_order(tmp_path: Path) -> None:
     text = "\n".join(SENTENCES[:10])
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
