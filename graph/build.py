@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +38,9 @@ class Failure:
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     graph: nx.MultiDiGraph
-    extractions: tuple[Extraction, ...]
+    extractions: tuple[Extraction, ...]  # empty when the build was asked not to keep them
     failures: tuple[Failure, ...]
+    read: int = 0  # reports read and extracted
 
 
 class _EvidenceRows:
@@ -123,6 +124,9 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     report = extraction.report
     report_node = resolve.report_node_id(report)
     rows = _EvidenceRows(report)
+    if report_node in graph and report.source < graph.nodes[report_node]["source"]:
+        # Two files with one text are one Report node, named after the first file by name.
+        graph.nodes[report_node]["source"] = report.source
     _add_node(
         graph,
         report_node,
@@ -152,11 +156,16 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         node = resolve.entity_node_id(entity, report)
         ids[entity.key] = node
         if node in graph:
-            _insert_report(graph.nodes[node]["reports"], report.id)
+            data = graph.nodes[node]
+            if report.id < data["reports"][0]:
+                # The name the first report (by id) writes wins, whatever order reports come in.
+                data["aliases"] = [*data["aliases"], data["name"]]
+                data["name"] = entity.name
+            _insert_report(data["reports"], report.id)
         else:
             _add_node(graph, node, report.id, **_entity_attributes(entity, report))
         data = graph.nodes[node]
-        data["aliases"] = sorted(set(data["aliases"]) | set(entity.aliases) - {data["name"]})
+        data["aliases"] = sorted((set(data["aliases"]) | {entity.name, *entity.aliases}) - {data["name"]})
         if entity.status == "reported":
             data["status"] = "reported"
         data["mentions"].extend(
@@ -202,18 +211,19 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         )
 
 
-def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """One graph from many reports' extractions; the result does not depend on their order."""
-    # Two files with one text are one Report node: sorting by source too makes its name
-    # the same whatever order the files came in.
-    ordered = sorted(extractions, key=lambda extraction: (extraction.report.id, extraction.report.source))
-    graph = nx.MultiDiGraph()
-    for extraction in ordered:
-        add_extraction(graph, extraction)
+def _finish(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, data in graph.nodes(data=True):
         if "mentions" in data:
             data["mentions"].sort(key=lambda m: (m["report"], m["start"], m["end"]))
     return graph
+
+
+def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """One graph from many reports' extractions; the result does not depend on their order."""
+    graph = nx.MultiDiGraph()
+    for extraction in extractions:
+        add_extraction(graph, extraction)
+    return _finish(graph)
 
 
 def extract_path(path: str | Path) -> Extraction:
@@ -228,35 +238,59 @@ def _extract_or_fail(path: Path) -> Extraction | Failure:
         return Failure(error.path, error.reason)
 
 
+def iter_extractions(paths: Sequence[Path], workers: int = 1) -> Iterator[Extraction | Failure]:
+    """Each report's extraction, or its failure, in the order of ``paths``."""
+    if workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_extract_or_fail, paths, chunksize=max(1, len(paths) // (workers * 8)))
+    else:
+        yield from map(_extract_or_fail, paths)
+
+
 def extract_paths(
     paths: Sequence[Path], workers: int = 1, progress: Callable[[], None] | None = None
 ) -> tuple[list[Extraction], list[Failure]]:
     """Extract every report; a file that fails is recorded and the others go on."""
     extractions: list[Extraction] = []
     failures: list[Failure] = []
-    if workers > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes: Iterable[Extraction | Failure] = pool.map(
-                _extract_or_fail, paths, chunksize=max(1, len(paths) // (workers * 8))
-            )
-            for outcome in outcomes:
-                (failures if isinstance(outcome, Failure) else extractions).append(outcome)  # type: ignore[arg-type]
-                if progress:
-                    progress()
-    else:
-        for path in paths:
-            outcome = _extract_or_fail(path)
-            (failures if isinstance(outcome, Failure) else extractions).append(outcome)  # type: ignore[arg-type]
-            if progress:
-                progress()
+    for outcome in iter_extractions(paths, workers):
+        if isinstance(outcome, Failure):
+            failures.append(outcome)
+        else:
+            extractions.append(outcome)
+        if progress:
+            progress()
     return extractions, failures
 
 
 def build_from_paths(
-    paths: Iterable[str | Path], workers: int = 1, progress: Callable[[], None] | None = None
+    paths: Iterable[str | Path],
+    workers: int = 1,
+    progress: Callable[[], None] | None = None,
+    on_extraction: Callable[[Extraction], None] | None = None,
+    keep_extractions: bool = True,
 ) -> BuildResult:
-    """The main job: find reports under ``paths``, read, extract, resolve, build the graph."""
+    """The main job: find reports under ``paths``, read, extract, resolve, build the graph.
+
+    Each extraction goes into the graph as it arrives and is handed to ``on_extraction``;
+    with ``keep_extractions=False`` none is kept, so memory holds only the graph.
+    """
     from edukg.ingest import find_reports
 
-    extractions, failures = extract_paths(find_reports(paths), workers=workers, progress=progress)
-    return BuildResult(build_graph(extractions), tuple(extractions), tuple(failures))
+    graph = nx.MultiDiGraph()
+    kept: list[Extraction] = []
+    failures: list[Failure] = []
+    read = 0
+    for outcome in iter_extractions(find_reports(paths), workers):
+        if isinstance(outcome, Failure):
+            failures.append(outcome)
+        else:
+            read += 1
+            add_extraction(graph, outcome)
+            if on_extraction:
+                on_extraction(outcome)
+            if keep_extractions:
+                kept.append(outcome)
+        if progress:
+            progress()
+    return BuildResult(_finish(graph), tuple(kept), tuple(failures), read)

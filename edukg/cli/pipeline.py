@@ -31,20 +31,33 @@ def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
         click.echo(f"edukg: skipped {one_line(failure)}", err=True)
 
 
-def write_extractions(extractions: Iterable[Extraction], folder: Path) -> None:
-    """One guide-format JSON per report, named after its file; a report whose file name
-    (without suffix) an earlier one already took, from another folder or format, gets its id too."""
-    folder.mkdir(parents=True, exist_ok=True)
-    taken: set[str] = set()
-    for extraction in extractions:
+class ExtractionWriter:
+    """Writes one guide-format JSON per report, named after its file, as extractions arrive.
+
+    A report whose file name (without suffix) an earlier one already took, from another
+    folder or format, gets its id too.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.taken: set[str] = set()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, extraction: Extraction) -> None:
         report = extraction.report
         name = Path(report.source).stem
-        if name in taken:
+        if name in self.taken:
             name = f"{name}-{report.id.removeprefix('report:')}"
-        taken.add(name)
-        (folder / f"{name}.json").write_text(
+        self.taken.add(name)
+        (self.folder / f"{name}.json").write_text(
             json.dumps(to_guide_json(extraction), ensure_ascii=False, indent=1), encoding="utf-8"
         )
+
+
+def write_extractions(extractions: Iterable[Extraction], folder: Path) -> None:
+    writer = ExtractionWriter(folder)
+    for extraction in extractions:
+        writer(extraction)
 
 
 def _progress(total: int, what: str) -> tqdm:
@@ -79,7 +92,7 @@ def summary(result: BuildResult) -> str:
     graph = result.graph
     labels = Counter(data["label"] for _, data in graph.nodes(data=True))
     kinds = Counter(kind for _, _, kind in graph.edges(keys=True))
-    lines = [f"reports: {len(result.extractions)} read, {len(result.failures)} failed"]
+    lines = [f"reports: {result.read} read, {len(result.failures)} failed"]
     lines += [f"  failed: {one_line(failure)}" for failure in result.failures]
     lines.append("nodes:  " + ", ".join(f"{label} {count}" for label, count in sorted(labels.items())))
     lines.append("edges:  " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
@@ -118,13 +131,16 @@ def build(
     """
     inputs = list(paths) or [str(bundled_reports())]
     files = find_reports(inputs)
-    with _progress(len(files), "build") as bar:
-        result = build_from_paths(files, workers=workers, progress=bar.update)
     folder = Path(out)
+    extraction_folder = folder / "extractions"
+    # Each extraction is written as it arrives and not kept: memory holds only the graph.
+    writer = ExtractionWriter(extraction_folder)
+    with _progress(len(files), "build") as bar:
+        result = build_from_paths(
+            files, workers=workers, progress=bar.update, on_extraction=writer, keep_extractions=False
+        )
     write_graph(result.graph, folder / "graph.json")
     write_graphml(result.graph, folder / "graph.graphml")
-    extraction_folder = folder / "extractions"
-    write_extractions(result.extractions, extraction_folder)
     _report_failures(result.failures)
     click.echo(summary(result))
     click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")
