@@ -14,6 +14,7 @@ import tempfile
 import time
 
 import networkx as nx
+
 from edukg.graph import embedded
 from edukg.graph.load_falkordb import FalkorStore
 from edukg.graph.load_store import Statement, edge_statements, load_graph, node_statements

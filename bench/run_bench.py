@@ -122,6 +122,7 @@ def machine() -> dict[str, str]:
 def _warm_up() -> None:
     """Build jieba's dictionaries (the extractor's and the default one) before anything is timed."""
     import jieba
+
     from edukg.graph.extract.lexicons import segmenter
 
     jieba.setLogLevel(60)
@@ -195,8 +196,9 @@ def stage_of(call_stack: Sequence[str]) -> str:
 
 def stage_breakdown(texts: Sequence[str]) -> dict[str, float]:
     """Seconds per stage of ingest, extraction and the graph build of ``texts`` (pyinstrument)."""
-    from edukg.graph.build import build_graph
     from pyinstrument import Profiler
+
+    from edukg.graph.build import build_graph
 
     _warm_up()
     profiler = Profiler(interval=0.001)

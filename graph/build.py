@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from edukg.errors import InputError
 from edukg.graph import resolve
 from edukg.graph.extract import extract
 from edukg.ingest import read_report
 from edukg.ontology.concepts import concept_by_id
-
-from edukg.errors import InputError
 from edukg.records import Entity, Evidence, Extraction, Report
 
 LOCATED = {"Bureau", "Institution"}

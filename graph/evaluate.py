@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from edukg.ingest import find_reports, read_report
 from tqdm import tqdm
 
 from edukg.errors import InputError, UnknownTypeError
+from edukg.ingest import find_reports, read_report
 
 ScoreKey = Literal["entity", "entity_any", "entity_rel", "metric", "relation"]
 SCORE_KEYS: tuple[ScoreKey, ...] = ("entity", "entity_any", "entity_rel", "metric", "relation")

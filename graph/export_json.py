@@ -64,7 +64,9 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         raise InputError(path, "no such graph file (run `edukg build` first)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputError(path, f"not a graph JSON file ({error})") from None
-    if not (isinstance(data, dict) and isinstance(data.get("nodes"), list) and isinstance(data.get("edges"), list)):
+    if not (
+        isinstance(data, dict) and isinstance(data.get("nodes"), list) and isinstance(data.get("edges"), list)
+    ):
         raise InputError(path, "not a node-link graph (expected an object with lists 'nodes' and 'edges')")
     try:
         return from_node_link(data)

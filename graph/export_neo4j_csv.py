@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from edukg.graph.load_store import edge_reports, node_reports, to_properties
-from edukg.ontology import check_label, check_relation
 
 from edukg.errors import StoreError
+from edukg.graph.load_store import edge_reports, node_reports, to_properties
+from edukg.ontology import check_label, check_relation
 
 ARRAY_DELIMITER = "\x1f"
 ADMIN_ARRAY_DELIMITER = "U+001F"

@@ -31,11 +31,6 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 import rdflib
-from edukg.graph.resolve import concept_node_id
-from edukg.ontology import NAMESPACE, check_label, check_relation, read_text, schema
-from edukg.ontology.concepts import CONCEPT_BASE, concepts
-from edukg.queries.catalogue import Query, UnknownQueryError
-from edukg.queries.catalogue import parse as parse_header
 from pyparsing import ParseException
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, SH, SKOS
@@ -43,6 +38,11 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from edukg.errors import EdukgError
+from edukg.graph.resolve import concept_node_id
+from edukg.ontology import NAMESPACE, check_label, check_relation, read_text, schema
+from edukg.ontology.concepts import CONCEPT_BASE, concepts
+from edukg.queries.catalogue import Query, UnknownQueryError
+from edukg.queries.catalogue import parse as parse_header
 
 DEFAULT_BASE = "https://w3id.org/edukg/id/"
 EDUKG = Namespace(NAMESPACE)

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from edukg.errors import StoreError
 from edukg.graph.load_store import Statement
 from edukg.ontology import check_label
-
-from edukg.errors import StoreError
 
 CONNECT_TIMEOUT = 5.0
 CONSTRAINT_TIMEOUT = 30.0

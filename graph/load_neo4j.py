@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from edukg.errors import StoreError
 from edukg.graph.load_store import Statement
 from edukg.ontology import check_label
-
-from edukg.errors import StoreError
 
 CONNECT_TIMEOUT = 5.0  # seconds per connection attempt; an unreachable server fails within 10 s
 RETRY_TIME = 30.0  # seconds the driver keeps retrying a transaction that failed transiently

@@ -32,9 +32,9 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import networkx as nx
-from edukg.ontology import check_label, check_relation, entity_types, node_labels
 
 from edukg.errors import StoreError
+from edukg.ontology import check_label, check_relation, entity_types, node_labels
 
 DEFAULT_BATCH = 2000
 DEFAULT_GRAPH = "edukg"

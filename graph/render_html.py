@@ -33,10 +33,11 @@ from typing import Any
 
 import jinja2
 import networkx as nx
-from edukg.graph import layout
-from edukg.ontology import check_label, check_relation, read_text, schema
 from markupsafe import Markup
 from pyvis.network import Network
+
+from edukg.graph import layout
+from edukg.ontology import check_label, check_relation, read_text, schema
 
 MAX_NODES = 400  # the whole-graph view keeps this many of the most connected nodes
 LABEL_CHARS = 18  # longer names are shortened on the canvas; the tooltip has them whole

@@ -15,7 +15,6 @@ import sys
 
 from edukg.ontology import check_label
 from edukg.ontology.concepts import concept_by_name
-
 from edukg.records import Entity, Report
 from edukg.text import has_mask, normalise
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from edukg.ingest.metadata import guess_title, own_bureau, report_id
 from edukg.ingest.readers import SUPPORTED_SUFFIXES, find_reports, read_text
 from edukg.ingest.structure import normalise_text, parse_structure, writable
-
 from edukg.records import Report
 
 __all__ = ["SUPPORTED_SUFFIXES", "find_reports", "read_report", "report_from_text"]

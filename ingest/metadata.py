@@ -12,7 +12,6 @@ from pathlib import PurePath
 
 from edukg.ingest.structure import MARKER
 from edukg.ontology import lexicon_table
-
 from edukg.records import Level, Paragraph
 from edukg.text import jieba_cache_name
 

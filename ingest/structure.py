@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.ontology import lexicon_table
-
 from edukg.records import Paragraph, Section, Sentence, Status
 
 _TERMINATORS = "。！？；!?;"

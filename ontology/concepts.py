@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.ontology import read_text
-
 from edukg.text import normalise
 
 CONCEPT_BASE = "https://w3id.org/edukg/concept/"
@@ -44,7 +43,10 @@ def concepts() -> tuple[Concept, ...]:
     found = []
     for subject in graph.subjects(rdflib.RDF.type, edukg.Concept):
         labels = {lit.language: str(lit) for lit in graph.objects(subject, SKOS.prefLabel)}
-        variants = [labels["zh"], *sorted(str(lit) for lit in graph.objects(subject, SKOS.altLabel) if lit.language == "zh")]
+        variants = [
+            labels["zh"],
+            *sorted(str(lit) for lit in graph.objects(subject, SKOS.altLabel) if lit.language == "zh"),
+        ]
         found.append(
             Concept(
                 id=str(subject).removeprefix(CONCEPT_BASE),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from edukg.errors import StoreError
 from edukg.graph.load_store import COUNT_NODES, GraphStore, Statement
 from edukg.queries.catalogue import ParameterValue, Query
 from edukg.queries.format_result import Result
-
-from edukg.errors import StoreError
 
 
 def dialect_of(store: GraphStore) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from edukg.graph import embedded
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,10 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from edukg.graph import embedded
-from edukg.ontology import schema
 
 from edukg.cli import main
+from edukg.graph import embedded
+from edukg.ontology import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -28,7 +28,6 @@ from edukg.graph.extract.mentions import (
 from edukg.graph.extract.metrics import MetricMention, find_metrics
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
-
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
 from edukg.text import has_mask, normalise
 

@@ -12,7 +12,6 @@ from functools import cache
 
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
-
 from edukg.text import jieba_cache_name
 
 # Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to

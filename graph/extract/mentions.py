@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons
-
 from edukg.text import strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
-
 from edukg.text import MASK
 
 DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"

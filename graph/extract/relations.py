@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from edukg.graph.extract.lexicons import Lexicons
 from edukg.graph.extract.mentions import Candidate
-
 from edukg.text import normalise
 
 INITIATIVES = {"Programme", "Campaign"}

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from edukg.ingest import report_from_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from edukg.graph.evaluate import score_directories
-from edukg.graph.export_json import read_graph
 
 from edukg.cli import main
+from edukg.graph.evaluate import score_directories
+from edukg.graph.export_json import read_graph
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -4,9 +4,9 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from edukg.graph.export_json import write_graph
 
 from edukg.cli import main
+from edukg.graph.export_json import write_graph
 
 
 def test_view_writes_every_page(sample_graph: Any, tmp_path: Path) -> None:

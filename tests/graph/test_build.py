@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
 from edukg.graph import resolve
 from edukg.graph.build import build_from_paths, build_graph
 from edukg.graph.extract import extract

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import redis
 from click.testing import CliRunner
-from edukg.graph import embedded
-from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement, count_elements
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from edukg.cli import main
 from edukg.errors import StoreError
+from edukg.graph import embedded
+from edukg.graph.load_falkordb import FalkorStore
+from edukg.graph.load_store import Statement, count_elements
 
 
 def client(info: embedded.ServerInfo, password: str | None = None) -> redis.Redis:

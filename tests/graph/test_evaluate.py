@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
+from edukg.cli import main
+from edukg.errors import InputError, UnknownTypeError
 from edukg.graph import evaluate
 from edukg.graph.evaluate import (
     SCORE_KEYS,
@@ -32,9 +35,6 @@ from edukg.graph.evaluate import (
     to_json,
     to_table,
 )
-
-from edukg.cli import main
-from edukg.errors import InputError, UnknownTypeError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_SCORER = PROJECT_ROOT.parent / "shared" / "eval" / "score.py"

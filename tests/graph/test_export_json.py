@@ -7,10 +7,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from edukg.graph.export_graphml import to_graphml, write_graphml
-from edukg.graph.export_json import from_node_link, read_graph, to_node_link, write_graph
 
 from edukg.errors import InputError
+from edukg.graph.export_graphml import to_graphml, write_graphml
+from edukg.graph.export_json import from_node_link, read_graph, to_node_link, write_graph
 
 HOSTILE = "a\"b'c<d>&e\\f\n{g}`h`\u200b\u202e"
 

@@ -10,10 +10,10 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from edukg.graph.export_json import write_graph
-from edukg.graph.export_neo4j_csv import ARRAY_DELIMITER, write_neo4j_import
 
 from edukg.cli import main
+from edukg.graph.export_json import write_graph
+from edukg.graph.export_neo4j_csv import ARRAY_DELIMITER, write_neo4j_import
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

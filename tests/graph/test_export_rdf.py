@@ -11,6 +11,14 @@ import networkx as nx
 import pytest
 import rdflib
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, XSD, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import ORG, PROV, SKOS
+
+from edukg.cli import main
+from edukg.errors import UnknownTypeError
 from edukg.graph.export_json import write_graph
 from edukg.graph.export_rdf import (
     DEFAULT_BASE,
@@ -32,14 +40,6 @@ from edukg.graph.resolve import concept_node_id
 from edukg.ingest import read_report
 from edukg.ontology.concepts import concept_by_id
 from edukg.queries.catalogue import QueryParameterError, UnknownQueryError
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from rdflib import RDF, XSD, Literal, URIRef
-from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import ORG, PROV, SKOS
-
-from edukg.cli import main
-from edukg.errors import UnknownTypeError
 
 WUHU = "report:" + "a1" * 8
 MASKED = "report:" + "b2" * 8

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from edukg.graph.evaluate import score_reports
-from edukg.graph.extract import extract, to_guide_json
-from edukg.ingest import read_report, report_from_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edukg.graph.evaluate import score_reports
+from edukg.graph.extract import extract, to_guide_json
+from edukg.ingest import read_report, report_from_text
 from edukg.text import strip_quotes
 
 

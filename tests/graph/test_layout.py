@@ -4,6 +4,7 @@ import math
 
 import networkx as nx
 import pytest
+
 from edukg.graph import layout
 
 

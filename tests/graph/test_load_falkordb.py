@@ -12,6 +12,11 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edukg.cli import main
+from edukg.errors import StoreError
 from edukg.graph import embedded
 from edukg.graph.build import build_from_paths
 from edukg.graph.export_json import write_graph
@@ -24,11 +29,6 @@ from edukg.graph.load_store import (
     remove_report,
     to_properties,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from edukg.cli import main
-from edukg.errors import StoreError
 
 
 def dump(store: FalkorStore) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:

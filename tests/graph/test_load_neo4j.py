@@ -23,6 +23,9 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+
+from edukg.cli import main
+from edukg.errors import StoreError
 from edukg.graph import embedded
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_neo4j import Neo4jStore, constraint_statements
@@ -44,9 +47,6 @@ from edukg.graph.load_store import (
     unsupport_statements,
 )
 from edukg.ontology import node_labels, relation_types
-
-from edukg.cli import main
-from edukg.errors import StoreError
 
 BOLT_PASSWORD = "bolt-Secret-7f3a"
 BOLT_USER = "falkordb"  # the only user name FalkorDB's Bolt endpoint accepts

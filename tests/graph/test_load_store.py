@@ -7,6 +7,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
+from edukg.errors import StoreError, UnknownTypeError
 from edukg.graph.load_store import (
     edge_reports,
     edge_statements,
@@ -16,8 +18,6 @@ from edukg.graph.load_store import (
     strip_statements,
     to_properties,
 )
-
-from edukg.errors import StoreError, UnknownTypeError
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
 from edukg.graph import render_html
 from edukg.ontology import node_labels, relation_types
 

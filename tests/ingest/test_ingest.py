@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from edukg.ingest import metadata, read_report, readers, report_from_text, structure
-from edukg.ingest.structure import normalise_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edukg import ingest
+from edukg.ingest import metadata, read_report, readers, report_from_text, structure
+from edukg.ingest.structure import normalise_text
 from edukg.records import Report
 
 SAMPLES = {

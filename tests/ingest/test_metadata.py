@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from edukg.ingest import report_from_text
 from edukg.ingest.metadata import report_id
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from edukg.ingest import find_reports, read_report
-from edukg.ingest.readers import decode_text, read_text
 
 from edukg.errors import InputError
+from edukg.ingest import find_reports, read_report
+from edukg.ingest.readers import decode_text, read_text
 
 BODY = "一、加强组织领导\n区教育局召开专题会议，部署全年工作。\n下一步，我们将继续推进。"
 

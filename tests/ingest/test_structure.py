@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from edukg.ingest.structure import normalise_text, parse_structure, states_plan
 
 

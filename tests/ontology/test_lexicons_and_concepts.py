@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
+from edukg.errors import UnknownTypeError
 from edukg.graph.extract.lexicons import lexicons
 from edukg.ontology import check_label, check_relation, entity_types, lexicon, lexicon_table
 from edukg.ontology.concepts import concept_by_name, concept_in_name, concepts
-
-from edukg.errors import UnknownTypeError
 
 LEXICONS = [
     "heads",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pyshacl
 import pytest
 import rdflib
-from edukg.ontology import NAMESPACE, read_text, schema
 from rdflib import OWL, RDF, RDFS, URIRef
 from rdflib.namespace import SH
+
+from edukg.ontology import NAMESPACE, read_text, schema
 
 EDUKG = rdflib.Namespace(NAMESPACE)
 # ARCHITECTURE.md's node labels and relationship types, in its order.

@@ -7,6 +7,7 @@ import re
 from importlib import resources
 
 import pytest
+
 from edukg.queries import catalogue as catalogue_module
 from edukg.queries import format_result
 from edukg.queries.catalogue import (

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from edukg.queries.catalogue import catalogue, load
-from edukg.queries.run_query import run
 
 from edukg.cli import main
+from edukg.queries.catalogue import catalogue, load
+from edukg.queries.run_query import run
 
 pytestmark = pytest.mark.slow
 

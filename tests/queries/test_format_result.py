@@ -8,6 +8,7 @@ import json
 import unicodedata
 
 import pytest
+
 from edukg.queries.format_result import Result, render, to_csv, to_json, to_table
 
 RESULT = Result(

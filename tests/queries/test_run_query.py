@@ -15,11 +15,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
+from edukg.errors import StoreError
 from edukg.graph.load_store import Statement, load_graph
 from edukg.queries.catalogue import catalogue, load
 from edukg.queries.run_query import dialect_of, run
-
-from edukg.errors import StoreError
 
 pytestmark = pytest.mark.slow
 
@@ -574,6 +574,7 @@ def test_hostile_parameter_values_are_only_data(sample_store, sample_graph, host
 
 def test_falkordb_runs_the_common_file_and_neo4j_its_own(sample_store):
     import neo4j
+
     from edukg.graph.load_neo4j import Neo4jStore
 
     driver = neo4j.GraphDatabase.driver("bolt://127.0.0.1:9")  # connects lazily: no server needed

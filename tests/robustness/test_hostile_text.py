@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 import pytest
 import rdflib
+
 from edukg.graph import render_html
 from edukg.graph.build import build_from_paths
 from edukg.graph.export_rdf import DEFAULT_BASE, load_sparql, run_sparql, to_rdf

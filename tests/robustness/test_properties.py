@@ -20,12 +20,12 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from edukg.graph.build import build_from_paths, build_graph
-from edukg.graph.extract import extract
-from edukg.ingest import report_from_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edukg.graph.build import build_from_paths, build_graph
+from edukg.graph.extract import extract
+from edukg.ingest import report_from_text
 from edukg.text import strip_quotes
 
 ROOT = Path(__file__).resolve().parents[2]

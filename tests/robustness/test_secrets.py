@@ -20,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
 from edukg.graph.export_json import write_graph
 
 ENV_NEO4J = "Env-Neo4j-Sekret-7c1"

@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+
 from edukg.graph import embedded
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_falkordb import FalkorStore
