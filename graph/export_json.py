@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +31,28 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line.
+def node_link_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """The node-link JSON of ``graph`` (as :func:`to_node_link` gives it), one node or edge a line.
 
-    Written item by item: json's C encoder only runs without ``indent``, and a graph of
-    thousands of reports is never held as one string.
+    Items are made one at a time from the graph: neither a copy of the graph's
+    attribute dicts nor the whole text is ever held, and json's C encoder does the work.
     """
+    yield "{" + _json("directed") + ": true, " + _json("multigraph") + ": true, "
+    yield _json("graph") + ": " + _json(graph.graph) + ",\n" + _json("nodes") + ": ["
+    for index, (node, data) in enumerate(graph.nodes(data=True)):
+        yield ("," if index else "") + "\n" + _json({**data, "id": node})
+    yield "\n],\n" + _json("edges") + ": ["
+    for index, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        yield ("," if index else "") + "\n" + _json({**data, "source": source, "target": target, "key": key})
+    yield "\n]}\n"
+
+
+def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as file:
-        file.write("{")
-        for index, (key, value) in enumerate(to_node_link(graph).items()):
-            file.write(("," if index else "") + "\n" + _json(key) + ": ")
-            if isinstance(value, list):
-                file.write("[")
-                for item_index, item in enumerate(value):
-                    file.write(("," if item_index else "") + "\n" + _json(item))
-                file.write("\n]")
-            else:
-                file.write(_json(value))
-        file.write("\n}\n")
+        file.writelines(node_link_lines(graph))
     return path
 
 
