@@ -247,22 +247,6 @@ def iter_extractions(paths: Sequence[Path], workers: int = 1) -> Iterator[Extrac
         yield from map(_extract_or_fail, paths)
 
 
-def extract_paths(
-    paths: Sequence[Path], workers: int = 1, progress: Callable[[], None] | None = None
-) -> tuple[list[Extraction], list[Failure]]:
-    """Extract every report; a file that fails is recorded and the others go on."""
-    extractions: list[Extraction] = []
-    failures: list[Failure] = []
-    for outcome in iter_extractions(paths, workers):
-        if isinstance(outcome, Failure):
-            failures.append(outcome)
-        else:
-            extractions.append(outcome)
-        if progress:
-            progress()
-    return extractions, failures
-
-
 def build_from_paths(
     paths: Iterable[str | Path],
     workers: int = 1,

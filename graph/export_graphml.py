@@ -18,6 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from edukg.graph.export_json import write_lines
+
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 # XML 1.0 cannot hold these characters at all; GraphML gets U+FFFD in their place.
 NOT_XML = {code: 0xFFFD for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
@@ -96,8 +98,4 @@ def to_graphml(graph: nx.MultiDiGraph) -> str:
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as file:
-        file.writelines(graphml_lines(graph))
-    return path
+    return write_lines(graphml_lines(graph), path)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +47,18 @@ def node_link_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line."""
+def write_lines(lines: Iterable[str], path: str | Path) -> Path:
+    """Write ``lines`` to ``path`` (UTF-8) as they come, making its folder if needed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as file:
-        file.writelines(node_link_lines(graph))
+        file.writelines(lines)
     return path
+
+
+def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line."""
+    return write_lines(node_link_lines(graph), path)
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from edukg.cli.app import main, one_line, out_option, store_options
-from edukg.graph.build import BuildResult, Failure, build_from_paths, extract_paths
+from edukg.graph.build import BuildResult, Failure, build_from_paths, iter_extractions
 from edukg.graph.export_graphml import write_graphml
 from edukg.graph.export_json import write_graph
 from edukg.graph.extract import to_guide_json
@@ -72,12 +71,6 @@ class ExtractionWriter:
         )
 
 
-def write_extractions(extractions: Iterable[Extraction], folder: Path) -> None:
-    writer = ExtractionWriter(folder)
-    for extraction in extractions:
-        writer(extraction)
-
-
 def _progress(total: int, what: str) -> tqdm:
     return tqdm(total=total, desc=what, unit="report", disable=None, file=sys.stderr)
 
@@ -95,12 +88,19 @@ def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> N
       edukg extract data/reports/*.txt --out out/extractions
     """
     paths = find_reports(reports)
-    with _progress(len(paths), "extract") as bar:
-        extractions, failures = extract_paths(paths, workers=workers, progress=bar.update)
     folder = Path(out)
-    write_extractions(extractions, folder)
+    writer = ExtractionWriter(folder)
+    extracted, failures = 0, []
+    with _progress(len(paths), "extract") as bar:
+        for outcome in iter_extractions(paths, workers):
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                writer(outcome)
+                extracted += 1
+            bar.update()
     _report_failures(failures)
-    click.echo(f"{len(extractions)} extracted, {len(failures)} failed -> {folder}")
+    click.echo(f"{extracted} extracted, {len(failures)} failed -> {folder}")
     if strict and failures:
         sys.exit(1)
 

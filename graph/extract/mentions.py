@@ -52,6 +52,8 @@ MASK_ONLY = re.compile(r"[*×X＊]+")
 NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
 ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
+# jieba sometimes glues a measure word to the next word (X个子方案 → 个子/方案), so the
+# count check on words misses it; a name never starts with a count.
 LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
 
