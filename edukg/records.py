@@ -11,14 +11,28 @@ the thing the record describes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Status = Literal["reported", "planned"]
 Level = Literal["省", "市", "区", "县", ""]
 
 
+class Record:
+    """Base of the records: a record pickles as a call of its class with its fields.
+
+    That unpickles in half the time of the slot-by-slot state dataclasses pickle with,
+    which shows when worker processes send back thousands of reports' records.
+    """
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__match_args__)
+
+
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(Record):
     """A numbered part of a report: 一、 (level 1), （一） (level 2), 一是/1. (level 3)."""
 
     marker: str
@@ -30,13 +44,13 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Record):
     start: int
     end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(Record):
     index: int
     start: int
     end: int
@@ -46,7 +60,7 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(Record):
     """One ingested report. ``id`` is a hash of the text, stable across runs and machines."""
 
     id: str
@@ -67,7 +81,7 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(Record):
     report: str
     start: int
     end: int
@@ -75,7 +89,7 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
-class MetricValue:
+class MetricValue(Record):
     """A quantity as the report writes it (``value``), and what can be read from it."""
 
     value: str
@@ -96,7 +110,7 @@ class MetricValue:
 
 
 @dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(Record):
     """An entity of one report. ``key`` identifies it within its Extraction."""
 
     key: str
@@ -110,7 +124,7 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Record):
     report: str
     sentence: int
     start: int
@@ -119,7 +133,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(Record):
     type: str
     source: str
     target: str
@@ -127,7 +141,7 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
-class Extraction:
+class Extraction(Record):
     report: Report
     bureau: str  # key of the report's own bureau among ``entities``
     entities: tuple[Entity, ...] = field(default_factory=tuple)

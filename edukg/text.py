@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # X stands for a hidden digit or name only when it is not part of a Latin word.
 MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
@@ -39,12 +40,19 @@ def normalise(text: str) -> str:
     return MASK.sub("*", text)
 
 
-def jieba_cache_name() -> str:
-    """jieba's dictionary cache file name for this user.
+@lru_cache(maxsize=1)
+def jieba_dictionary() -> Any:
+    """jieba's default tokenizer with its dictionary loaded, once a process.
 
     jieba keeps one cache in the temp folder under one name for everyone; a cache another
     user owns there makes it log a traceback, so edukg gives each user their own.
     """
+    import logging
     import os
 
-    return f"jieba.edukg.{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.cache_file = f"jieba.edukg.{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
+    jieba.dt.initialize()
+    return jieba.dt

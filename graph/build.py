@@ -11,8 +11,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -23,7 +24,11 @@ from edukg.ingest import read_report
 from edukg.ontology.concepts import concept_by_id
 from edukg.records import Entity, Evidence, Extraction, Report
 
+T = TypeVar("T")
 LOCATED = {"Bureau", "Institution"}
+# Reports a worker takes at a time: a tenth of a second of work, so at the end no worker
+# waits long for the other's last chunk, and the messages cost next to nothing.
+CHUNK = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,6 @@ class Failure:
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     graph: nx.MultiDiGraph
-    extractions: tuple[Extraction, ...]  # empty when the build was asked not to keep them
     failures: tuple[Failure, ...]
     read: int = 0  # reports read and extracted
 
@@ -112,66 +116,52 @@ def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
         "jurisdiction": "" if national else resolve.jurisdiction_name(report),
         "status": entity.status,
         "concept": resolve.concept_node_id(entity.concept) if entity.concept else "",
-        "mentions": [],
+        "mentions": [
+            {"report": m.report, "start": m.start, "end": m.end, "sentence": m.sentence}
+            for m in entity.mentions
+        ],
     }
     if entity.metric is not None:
         attributes.update(entity.metric.properties())
     return attributes
 
 
-def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
-    """Add one report's entities and relations to ``graph`` (in place)."""
+Node = tuple[str, dict[str, Any]]  # node id, attributes
+Edge = tuple[str, str, str, list[dict[str, Any]]]  # source, target, type, evidence rows
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPart:
+    """What one report adds to the graph, in plain values: its nodes with their attributes and
+    its edges with their evidence rows, before they are merged with other reports'.
+
+    A worker process makes it and sends it back: plain values pickle several times faster
+    than the records they are made from, which showed in builds with ``--workers``.
+    """
+
+    report: str  # report id
+    report_node: Node
+    place_node: Node
+    entities: list[Node]  # one per extracted entity, in extraction order (two may share a node)
+    concepts: list[Node]
+    edges: list[Edge]
+
+
+def report_part(extraction: Extraction) -> ReportPart:
+    """The nodes and edges one report's extraction adds to the graph."""
     report = extraction.report
     report_node = resolve.report_node_id(report)
-    rows = _EvidenceRows(report)
-    if report_node in graph and report.source < graph.nodes[report_node]["source"]:
-        # Two files with one text are one Report node, named after the first file by name.
-        graph.nodes[report_node]["source"] = report.source
-    _add_node(
-        graph,
-        report_node,
-        report.id,
-        label="Report",
-        name=report.title,
-        source=report.source,
-        title=report.title,
-        bureau=report.bureau,
-        level=report.level,
-        jurisdiction=report.jurisdiction,
-        masked=report.jurisdiction_masked,
-        chars=len(report.text),
-    )
     place = resolve.jurisdiction_node_id(report)
-    _add_node(
-        graph,
-        place,
-        report.id,
-        label="Jurisdiction",
-        name=resolve.jurisdiction_name(report),
-        level=report.level,
-        masked=report.jurisdiction_masked or not report.jurisdiction,
-    )
+    rows = _EvidenceRows(report)
+    entities: list[Node] = []
+    concepts: list[Node] = []
+    edges: list[Edge] = []
     ids: dict[str, str] = {}
     for entity in extraction.entities:
         node = resolve.entity_node_id(entity, report)
         ids[entity.key] = node
-        if node in graph:
-            data = graph.nodes[node]
-            if report.id < data["reports"][0]:
-                # The name the first report (by id) writes wins, whatever order reports come in.
-                data["aliases"] = [*data["aliases"], data["name"]]
-                data["name"] = entity.name
-            _insert_report(data["reports"], report.id)
-        else:
-            _add_node(graph, node, report.id, **_entity_attributes(entity, report))
-        data = graph.nodes[node]
-        data["aliases"] = sorted((set(data["aliases"]) | {entity.name, *entity.aliases}) - {data["name"]})
-        if entity.status == "reported":
-            data["status"] = "reported"
-        data["mentions"].extend(
-            {"report": m.report, "start": m.start, "end": m.end, "sentence": m.sentence}
-            for m in entity.mentions
-        )
+        attributes = _entity_attributes(entity, report)
+        entities.append((node, attributes))
         mention_evidence = [
             rows.row(
                 Evidence(
@@ -184,31 +174,92 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
             )
             for m in entity.mentions[:1]
         ]
-        _add_edge(graph, node, report_node, "MENTIONED_IN", mention_evidence)
-        if data["scope"] == "local" and entity.type in LOCATED:
-            _add_edge(graph, node, place, "LOCATED_IN", mention_evidence)
+        edges.append((node, report_node, "MENTIONED_IN", mention_evidence))
+        if attributes["scope"] == "local" and entity.type in LOCATED:
+            edges.append((node, place, "LOCATED_IN", mention_evidence))
         if entity.concept:
             concept = concept_by_id(entity.concept)
             concept_node = resolve.concept_node_id(concept.id)
-            if concept_node not in graph:
-                graph.add_node(
+            concepts.append(
+                (
                     concept_node,
-                    label="Concept",
-                    name=concept.name,
-                    name_en=concept.name_en,
-                    kind=concept.kind,
-                    aliases=sorted(concept.variants),
+                    {
+                        "label": "Concept",
+                        "name": concept.name,
+                        "name_en": concept.name_en,
+                        "kind": concept.kind,
+                        "aliases": sorted(concept.variants),
+                    },
                 )
-            _add_edge(graph, node, concept_node, "INSTANCE_OF", mention_evidence)
-    _add_edge(graph, report_node, ids[extraction.bureau], "ISSUED_BY", [])
-    for relation in extraction.relations:
-        _add_edge(
-            graph,
-            ids[relation.source],
-            ids[relation.target],
-            relation.type,
-            [rows.row(e) for e in relation.evidence],
-        )
+            )
+            edges.append((node, concept_node, "INSTANCE_OF", mention_evidence))
+    edges.append((report_node, ids[extraction.bureau], "ISSUED_BY", []))
+    edges.extend(
+        (ids[relation.source], ids[relation.target], relation.type, [rows.row(e) for e in relation.evidence])
+        for relation in extraction.relations
+    )
+    report_attributes = {
+        "label": "Report",
+        "name": report.title,
+        "source": report.source,
+        "title": report.title,
+        "bureau": report.bureau,
+        "level": report.level,
+        "jurisdiction": report.jurisdiction,
+        "masked": report.jurisdiction_masked,
+        "chars": len(report.text),
+    }
+    place_attributes = {
+        "label": "Jurisdiction",
+        "name": resolve.jurisdiction_name(report),
+        "level": report.level,
+        "masked": report.jurisdiction_masked or not report.jurisdiction,
+    }
+    return ReportPart(
+        report.id, (report_node, report_attributes), (place, place_attributes), entities, concepts, edges
+    )
+
+
+def _add_entity(graph: nx.MultiDiGraph, node: str, report_id: str, attributes: dict[str, Any]) -> None:
+    if node in graph:
+        data = graph.nodes[node]
+        if report_id < data["reports"][0]:
+            # The name the first report (by id) writes wins, whatever order reports come in.
+            data["aliases"] = [*data["aliases"], data["name"]]
+            data["name"] = attributes["name"]
+        _insert_report(data["reports"], report_id)
+    else:
+        graph.add_node(node, **{**attributes, "mentions": [], "reports": [report_id]})
+    data = graph.nodes[node]
+    data["aliases"] = sorted(
+        (set(data["aliases"]) | {attributes["name"], *attributes["aliases"]}) - {data["name"]}
+    )
+    if attributes["status"] == "reported":
+        data["status"] = "reported"
+    data["mentions"].extend(attributes["mentions"])
+
+
+def add_part(graph: nx.MultiDiGraph, part: ReportPart) -> None:
+    """Merge one report's part into ``graph`` (in place)."""
+    report_node, report_attributes = part.report_node
+    if report_node in graph and report_attributes["source"] < graph.nodes[report_node]["source"]:
+        # Two files with one text are one Report node, named after the first file by name.
+        graph.nodes[report_node]["source"] = report_attributes["source"]
+    _add_node(graph, report_node, part.report, **report_attributes)
+    place, place_attributes = part.place_node
+    _add_node(graph, place, part.report, **place_attributes)
+    for node, attributes in part.entities:
+        _add_entity(graph, node, part.report, attributes)
+    for node, attributes in part.concepts:
+        if node not in graph:
+            graph.add_node(node, **attributes)
+    for source, target, kind, evidence in part.edges:
+        _add_edge(graph, source, target, kind, evidence)
+
+
+def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+    """Add one report's entities and relations to ``graph`` (in place)."""
+    add_part(graph, report_part(extraction))
 
 
 def _finish(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -231,50 +282,65 @@ def extract_path(path: str | Path) -> Extraction:
     return extract(read_report(path))
 
 
-def _extract_or_fail(path: Path) -> Extraction | Failure:
+def _extract_then(path: Path, then: Callable[[Extraction], Any] | None) -> Any:
     try:
-        return extract_path(path)
+        extraction = extract_path(path)
     except InputError as error:
         return Failure(error.path, error.reason)
+    return then(extraction) if then else extraction
 
 
-def iter_extractions(paths: Sequence[Path], workers: int = 1) -> Iterator[Extraction | Failure]:
-    """Each report's extraction, or its failure, in the order of ``paths``."""
+def iter_extractions(
+    paths: Sequence[Path], workers: int = 1, then: Callable[[Extraction], T] | None = None
+) -> Iterator[Extraction | T | Failure]:
+    """Each report's extraction, or its failure, in the order of ``paths``.
+
+    With ``then``, what ``then`` makes of each extraction instead, made in the process that
+    extracted it: with ``workers`` > 1 only that result travels back, so ``then`` must pickle
+    (a module-level function or a ``functools.partial`` of one).
+    """
+    work = partial(_extract_then, then=then)
     if workers > 1 and len(paths) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_extract_or_fail, paths, chunksize=max(1, len(paths) // (workers * 8)))
+            yield from pool.map(work, paths, chunksize=CHUNK)
     else:
-        yield from map(_extract_or_fail, paths)
+        yield from map(work, paths)
+
+
+def _part_and(
+    extraction: Extraction, per_report: Callable[[Extraction], T] | None
+) -> tuple[ReportPart, T | None]:
+    return report_part(extraction), per_report(extraction) if per_report else None
 
 
 def build_from_paths(
     paths: Iterable[str | Path],
     workers: int = 1,
     progress: Callable[[], None] | None = None,
-    on_extraction: Callable[[Extraction], None] | None = None,
-    keep_extractions: bool = True,
+    per_report: Callable[[Extraction], T] | None = None,
+    on_report: Callable[[T], None] | None = None,
 ) -> BuildResult:
     """The main job: find reports under ``paths``, read, extract, resolve, build the graph.
 
-    Each extraction goes into the graph as it arrives and is handed to ``on_extraction``;
-    with ``keep_extractions=False`` none is kept, so memory holds only the graph.
+    Each report goes into the graph as it arrives, so memory holds only the graph. For other
+    output per report (the CLI's extraction files), ``per_report`` makes it from the
+    extraction in the process that extracted it (it must pickle, see :func:`iter_extractions`)
+    and ``on_report`` takes it here, in the order of the reports.
     """
     from edukg.ingest import find_reports
 
     graph = nx.MultiDiGraph()
-    kept: list[Extraction] = []
     failures: list[Failure] = []
     read = 0
-    for outcome in iter_extractions(find_reports(paths), workers):
+    for outcome in iter_extractions(find_reports(paths), workers, partial(_part_and, per_report=per_report)):
         if isinstance(outcome, Failure):
             failures.append(outcome)
         else:
+            part, output = outcome
             read += 1
-            add_extraction(graph, outcome)
-            if on_extraction:
-                on_extraction(outcome)
-            if keep_extractions:
-                kept.append(outcome)
+            add_part(graph, part)
+            if on_report:
+                on_report(output)
         if progress:
             progress()
-    return BuildResult(_finish(graph), tuple(kept), tuple(failures), read)
+    return BuildResult(_finish(graph), tuple(failures), read)

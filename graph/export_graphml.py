@@ -3,32 +3,33 @@
 GraphML holds only scalars, so lists and dicts travel as JSON text. networkx's own
 writer builds a flattened copy of the graph and the whole XML document in memory
 (about a gigabyte per thousand reports); this writer streams one line per node or
-edge, escaped by the standard library (``html.escape`` gives XML's five entities), and
-reads back with
-``networkx.read_graphml``.
+edge, and reads back with ``networkx.read_graphml``.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterator
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from edukg.graph.export_json import write_lines
+from edukg.graph.export_json import json_text, write_lines
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
-# XML 1.0 cannot hold these characters at all; GraphML gets U+FFFD in their place.
-NOT_XML = {code: 0xFFFD for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
+# What XML text and attribute values cannot hold as written: markup characters become
+# entities, and characters XML 1.0 cannot hold at all become U+FFFD. One regular expression
+# scan per value (markup is rare in report text), not html.escape's replace per character
+# plus str.translate, which looks every Chinese character up in a dict.
+NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_TEXT_ESCAPES = re.compile(f"[&<>{NOT_XML}]")
+_ATTRIBUTE_ESCAPES = re.compile(f"[&<>\"'{NOT_XML}]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, list | dict | tuple):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _entity(match: re.Match[str]) -> str:
+    return _ENTITIES.get(match.group(), "\ufffd")
 
 
 def _xml_type(kinds: set[type]) -> str:
@@ -57,27 +58,32 @@ def _keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str], str]:
 def _text(value: Any, kind: str) -> str:
     if kind == "boolean":
         return "true" if value else "false"
-    return escape(str(value).translate(NOT_XML), quote=False)
+    if isinstance(value, list | dict | tuple):
+        value = json_text(value)
+    return _TEXT_ESCAPES.sub(_entity, str(value))
 
 
 def _attribute(value: object) -> str:
-    return '"' + escape(str(value).translate(NOT_XML)) + '"'
+    return '"' + _ATTRIBUTE_ESCAPES.sub(_entity, str(value)) + '"'
 
 
-def _data(
-    domain: str, data: dict[str, Any], keys: dict[tuple[str, str], str], openings: dict[tuple[str, str], str]
-) -> str:
-    return "".join(
-        f"{openings[(domain, name)]}{_text(_scalar(value), keys[(domain, name)])}</data>"
-        for name, value in data.items()
-        if value is not None
-    )
+def _data(data: dict[str, Any], columns: dict[str, tuple[str, str]]) -> str:
+    """The ``<data>`` elements of one node's or edge's attributes; ``columns`` maps each attribute
+    to its opening tag and GraphML type."""
+    elements = []
+    for name, value in data.items():
+        if value is not None:
+            opening, kind = columns[name]
+            elements.append(f"{opening}{_text(value, kind)}</data>")
+    return "".join(elements)
 
 
 def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The GraphML document of ``graph``, line by line (one line per node and per edge)."""
     keys = _keys(graph)
-    openings = {key: f"<data key={_attribute(f'{key[0]}_{key[1]}')}>" for key in keys}
+    columns: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    for (domain, name), kind in keys.items():
+        columns[domain][name] = (f"<data key={_attribute(f'{domain}_{name}')}>", kind)
     yield "<?xml version='1.0' encoding='utf-8'?>\n"
     yield f'<graphml xmlns="{GRAPHML}">\n'
     for (domain, name), kind in keys.items():
@@ -85,10 +91,10 @@ def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
         yield f'<key id={key} for="{domain}" attr.name={_attribute(name)} attr.type="{kind}"/>\n'
     yield '<graph edgedefault="directed">\n'
     for node, data in graph.nodes(data=True):
-        yield f"<node id={_attribute(node)}>{_data('node', data, keys, openings)}</node>\n"
+        yield f"<node id={_attribute(node)}>{_data(data, columns['node'])}</node>\n"
     for source, target, key, data in graph.edges(keys=True, data=True):
         ends = f"source={_attribute(source)} target={_attribute(target)} id={_attribute(key)}"
-        yield f"<edge {ends}>{_data('edge', data, keys, openings)}</edge>\n"
+        yield f"<edge {ends}>{_data(data, columns['edge'])}</edge>\n"
     yield "</graph>\n</graphml>\n"
 
 

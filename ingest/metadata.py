@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import PurePath
 from edukg.ingest.structure import MARKER
 from edukg.ontology import lexicon_table
 from edukg.records import Level, Paragraph
-from edukg.text import jieba_cache_name
+from edukg.text import jieba_dictionary
 
 # Characters that stand for hidden ones in anonymised reports (**市, ×××区, X市, 某县).
 MASK = "*＊×✕XxＸ某"
@@ -177,13 +176,11 @@ def _place_name_before(text: str, head_start: int, head_end: int) -> str:
     jieba segments the phrase with the head, so 印发市教育局 gives 印发/市/教育局. Only words of
     jieba's dictionary tagged as names count: its HMM joins unknown runs such as 现将市.
     """
-    import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.cache_file = jieba_cache_name()
+    tokenizer = jieba_dictionary()
     window_start = max(0, head_start - _PLACE_WINDOW, text.rfind("\n", 0, head_start) + 1)
-    for word, _, end in jieba.tokenize(text[window_start:head_end]):
+    for word, _, end in tokenizer.tokenize(text[window_start:head_end]):
         if end == head_start - window_start:
             tag = jieba.posseg.dt.word_tag_tab.get(word, "")
             if _PLACE_NAME.fullmatch(word) and word[0] not in _COLLECTIVE_START and tag in _NAME_TAGS:

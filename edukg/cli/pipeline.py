@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from tqdm import tqdm
 from edukg.cli.app import main, one_line, out_option, store_options
 from edukg.graph.build import BuildResult, Failure, build_from_paths, iter_extractions
 from edukg.graph.export_graphml import write_graphml
-from edukg.graph.export_json import write_graph
+from edukg.graph.export_json import json_text, write_graph
 from edukg.graph.extract import to_guide_json
 from edukg.ingest import find_reports
 from edukg.records import Extraction
@@ -34,18 +34,34 @@ def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
 def guide_json_text(document: dict[str, Any]) -> str:
     """A guide-format document as JSON, one entity or relation a line.
 
-    Readable like an indented file, but written by json's C encoder (``indent`` makes
-    json fall back to its slow pure-Python encoder, which showed in builds of thousands).
+    Readable like an indented file, but each line made by one call of a fast encoder
+    (json's ``indent`` falls back to its slow pure-Python encoder, which showed in builds
+    of thousands).
     """
     fields = []
     for key, value in document.items():
         if isinstance(value, list):
-            items = ",".join("\n  " + json.dumps(item, ensure_ascii=False) for item in value)
+            items = ",".join("\n  " + json_text(item) for item in value)
             text = "[" + items + ("\n ]" if value else "]")
         else:
-            text = json.dumps(value, ensure_ascii=False)
-        fields.append(" " + json.dumps(key) + ": " + text)
+            text = json_text(value)
+        fields.append(" " + json_text(key) + ": " + text)
     return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionFile:
+    """One report's extraction as the text of its guide-format JSON file."""
+
+    source: str  # the report's file
+    report: str  # the report's id
+    text: str
+
+
+def extraction_file(extraction: Extraction) -> ExtractionFile:
+    """Made in the worker process that extracted the report: text travels back faster than records."""
+    report = extraction.report
+    return ExtractionFile(report.source, report.id, guide_json_text(to_guide_json(extraction)))
 
 
 class ExtractionWriter:
@@ -60,15 +76,12 @@ class ExtractionWriter:
         self.taken: set[str] = set()
         folder.mkdir(parents=True, exist_ok=True)
 
-    def __call__(self, extraction: Extraction) -> None:
-        report = extraction.report
-        name = Path(report.source).stem
+    def __call__(self, file: ExtractionFile) -> None:
+        name = Path(file.source).stem
         if name in self.taken:
-            name = f"{name}-{report.id.removeprefix('report:')}"
+            name = f"{name}-{file.report.removeprefix('report:')}"
         self.taken.add(name)
-        (self.folder / f"{name}.json").write_text(
-            guide_json_text(to_guide_json(extraction)), encoding="utf-8"
-        )
+        (self.folder / f"{name}.json").write_text(file.text, encoding="utf-8")
 
 
 def _progress(total: int, what: str) -> tqdm:
@@ -92,7 +105,7 @@ def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> N
     writer = ExtractionWriter(folder)
     extracted, failures = 0, []
     with _progress(len(paths), "extract") as bar:
-        for outcome in iter_extractions(paths, workers):
+        for outcome in iter_extractions(paths, workers, then=extraction_file):
             if isinstance(outcome, Failure):
                 failures.append(outcome)
             else:
@@ -151,11 +164,13 @@ def build(
     files = find_reports(inputs)
     folder = Path(out)
     extraction_folder = folder / "extractions"
-    # Each extraction is written as it arrives and not kept: memory holds only the graph.
-    writer = ExtractionWriter(extraction_folder)
     with _progress(len(files), "build") as bar:
         result = build_from_paths(
-            files, workers=workers, progress=bar.update, on_extraction=writer, keep_extractions=False
+            files,
+            workers=workers,
+            progress=bar.update,
+            per_report=extraction_file,
+            on_report=ExtractionWriter(extraction_folder),
         )
     write_graph(result.graph, folder / "graph.json")
     write_graphml(result.graph, folder / "graph.graphml")

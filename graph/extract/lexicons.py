@@ -5,14 +5,13 @@ Both are built once per process (jieba's dictionary is costly) and shared.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
-from edukg.text import jieba_cache_name
+from edukg.text import jieba_dictionary
 
 # Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to
 # a following verb (全面深化).
@@ -125,10 +124,12 @@ class Segmenter:
     def __init__(self) -> None:
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        # A copy of the loaded default dictionary, not a second load of it from the cache
+        # (which took most of a worker process's start).
+        default = jieba_dictionary()
         self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.cache_file = jieba_cache_name()
-        self._tokenizer.initialize()
+        self._tokenizer.FREQ, self._tokenizer.total = dict(default.FREQ), default.total
+        self._tokenizer.initialized = True
         words = lexicons()
         for word in (*words.heads, *words.verbs, *words.own_bureau, *lexicon("compounds")):
             self._tokenizer.add_word(word, freq=200000)

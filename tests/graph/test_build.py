@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from pathlib import Path
 
@@ -9,15 +10,21 @@ import networkx as nx
 import pytest
 
 from edukg.graph import resolve
-from edukg.graph.build import build_from_paths, build_graph
+from edukg.graph.build import BuildResult, build_from_paths, build_graph, extract_path, report_part
 from edukg.graph.extract import extract
 from edukg.ingest import report_from_text
 from edukg.ontology import entity_types, relation_types
+from edukg.records import Extraction
 
 
 @pytest.fixture(scope="module")
-def sample_build(sample_reports: list[Path]):
+def sample_build(sample_reports: list[Path]) -> BuildResult:
     return build_from_paths(sample_reports)
+
+
+@pytest.fixture(scope="module")
+def sample_extractions(sample_reports: list[Path]) -> list[Extraction]:
+    return [extract_path(path) for path in sample_reports]
 
 
 def nodes_named(graph: nx.MultiDiGraph, name: str, label: str | None = None) -> list[str]:
@@ -32,11 +39,13 @@ def build_texts(*texts: str) -> nx.MultiDiGraph:
     return build_graph(extract(report_from_text(text, f"r{i}.txt")) for i, text in enumerate(texts))
 
 
-def test_build_national_concept_is_one_node_for_every_report(sample_build) -> None:
+def test_build_national_concept_is_one_node_for_every_report(
+    sample_build, sample_extractions: list[Extraction]
+) -> None:
     graph = sample_build.graph
     [theme] = nodes_named(graph, "主题教育", "Campaign")
     assert graph.nodes[theme]["scope"] == "national"
-    mentioning = {e.report.id for e in sample_build.extractions if "主题教育" in e.report.text}
+    mentioning = {e.report.id for e in sample_extractions if "主题教育" in e.report.text}
     assert len(mentioning) >= 3
     assert set(graph.nodes[theme]["reports"]) == mentioning
 
@@ -53,9 +62,9 @@ def test_build_concepts_shared_by_two_or_more_reports(sample_build) -> None:
     assert {"主题教育", "大中小学思政课一体化建设", "双一流建设", "第一议题制度"} <= shared
 
 
-def test_build_every_report_issued_by_its_bureau(sample_build) -> None:
+def test_build_every_report_issued_by_its_bureau(sample_build, sample_extractions: list[Extraction]) -> None:
     graph = sample_build.graph
-    for extraction in sample_build.extractions:
+    for extraction in sample_extractions:
         targets = [
             target
             for _, target, kind in graph.out_edges(extraction.report.id, keys=True)
@@ -82,9 +91,9 @@ def test_build_located_in_only_for_local_bodies(sample_build) -> None:
             assert graph.nodes[target]["label"] == "Jurisdiction"
 
 
-def test_build_evidence_is_the_stating_sentence(sample_build) -> None:
+def test_build_evidence_is_the_stating_sentence(sample_build, sample_extractions: list[Extraction]) -> None:
     graph = sample_build.graph
-    texts = {e.report.id: e.report.text for e in sample_build.extractions}
+    texts = {e.report.id: e.report.text for e in sample_extractions}
     checked = 0
     for _, _, data in graph.edges(data=True):
         for row in data["evidence"]:
@@ -94,16 +103,16 @@ def test_build_evidence_is_the_stating_sentence(sample_build) -> None:
     assert checked > 100
 
 
-def test_build_mentions_point_into_reports(sample_build) -> None:
+def test_build_mentions_point_into_reports(sample_build, sample_extractions: list[Extraction]) -> None:
     graph = sample_build.graph
-    texts = {e.report.id: e.report.text for e in sample_build.extractions}
+    texts = {e.report.id: e.report.text for e in sample_extractions}
     for _, data in graph.nodes(data=True):
         for mention in data.get("mentions", []):
             assert texts[mention["report"]][mention["start"] : mention["end"]]
 
 
-def test_build_does_not_depend_on_report_order(sample_build) -> None:
-    again = build_graph(reversed(sample_build.extractions))
+def test_build_does_not_depend_on_report_order(sample_build, sample_extractions: list[Extraction]) -> None:
+    again = build_graph(reversed(sample_extractions))
     assert nx.utils.graphs_equal(again, sample_build.graph)
     assert dict(again.nodes(data=True)) == dict(sample_build.graph.nodes(data=True))
 
@@ -151,6 +160,39 @@ def test_build_records_failures_and_goes_on(tmp_path: Path, sample_reports: list
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(256)) * 4)
     result = build_from_paths([empty, binary, sample_reports[0]])
-    assert len(result.extractions) == 1
+    assert result.read == 1
     assert {Path(failure.path).name for failure in result.failures} == {"empty.txt", "binary.txt"}
     assert all(failure.reason for failure in result.failures)
+
+
+def _source_name(extraction: Extraction) -> str:
+    return Path(extraction.report.source).name
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_build_hands_each_reports_output_on_in_order(sample_reports: list[Path], workers: int) -> None:
+    outputs: list[str] = []
+    result = build_from_paths(
+        sample_reports, workers=workers, per_report=_source_name, on_report=outputs.append
+    )
+    assert outputs == [path.name for path in sorted(sample_reports)]
+    assert result.read == len(sample_reports)
+
+
+def test_report_part_is_plain_values_that_pickle_whole(sample_extractions: list[Extraction]) -> None:
+    part = report_part(sample_extractions[0])
+    again = pickle.loads(pickle.dumps(part))
+    assert again == part
+    plain = (str, int, float, bool, list, dict, tuple, type(None))
+
+    def plain_values(value: object) -> bool:
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain_values(v) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return all(plain_values(item) for item in value)
+        return isinstance(value, plain)
+
+    assert all(plain_values(getattr(part, name)) for name in part.__slots__)
+    # The rows of one sentence stay one object after the trip (the graph shares them).
+    rows = [id(row) for *_, evidence in again.edges for row in evidence]
+    assert len(rows) > len(set(rows))
