@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -240,21 +241,28 @@ def _add_entity(graph: nx.MultiDiGraph, node: str, report_id: str, attributes: d
 
 
 def add_part(graph: nx.MultiDiGraph, part: ReportPart) -> None:
-    """Merge one report's part into ``graph`` (in place)."""
+    """Merge one report's part into ``graph`` (in place).
+
+    Node ids and edge types are interned: a part from a worker process brings its own copies
+    of them, and the graph keeps the copies it is given (adjacency keys of every new edge);
+    sharing one copy saved about 10 MB at 10,000 reports.
+    """
+    intern = sys.intern
     report_node, report_attributes = part.report_node
+    report_node = intern(report_node)
     if report_node in graph and report_attributes["source"] < graph.nodes[report_node]["source"]:
         # Two files with one text are one Report node, named after the first file by name.
         graph.nodes[report_node]["source"] = report_attributes["source"]
     _add_node(graph, report_node, part.report, **report_attributes)
     place, place_attributes = part.place_node
-    _add_node(graph, place, part.report, **place_attributes)
+    _add_node(graph, intern(place), part.report, **place_attributes)
     for node, attributes in part.entities:
-        _add_entity(graph, node, part.report, attributes)
+        _add_entity(graph, intern(node), part.report, attributes)
     for node, attributes in part.concepts:
         if node not in graph:
-            graph.add_node(node, **attributes)
+            graph.add_node(intern(node), **attributes)
     for source, target, kind, evidence in part.edges:
-        _add_edge(graph, source, target, kind, evidence)
+        _add_edge(graph, intern(source), intern(target), intern(kind), evidence)
 
 
 def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:

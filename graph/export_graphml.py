@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from edukg.graph.export_json import json_text, write_lines
+from edukg.graph.export_json import graph_json_text, write_lines
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 # What XML text and attribute values cannot hold as written: markup characters become
@@ -59,7 +59,7 @@ def _text(value: Any, kind: str) -> str:
     if kind == "boolean":
         return "true" if value else "false"
     if isinstance(value, list | dict | tuple):
-        value = json_text(value)
+        value = graph_json_text(value)
     return _TEXT_ESCAPES.sub(_entity, str(value))
 
 

@@ -15,6 +15,7 @@ an article are not metrics.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -81,10 +82,11 @@ def parse_number(number: str, magnitude: str = "") -> tuple[float | None, bool]:
     for char in magnitude:
         scale *= MAGNITUDE.get(char, 1.0)
     plain = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
-    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", plain):
-        return float(plain) * scale, False
-    value = _hanzi_number(number)
-    return (value * scale if value is not None else None), False
+    value = float(plain) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", plain) else _hanzi_number(number)
+    if value is None or not math.isfinite(value * scale):
+        # A run of hundreds of digits overflows to infinity, which JSON cannot hold.
+        return None, False
+    return value * scale, False
 
 
 def find_metrics(

@@ -100,6 +100,8 @@ METRIC_CASES = [
     ("形成四张清单。", "清单", "四张", 4.0, False),
     # masked decimals
     ("签约金额*.**亿元。", "签约金额", "*.**亿元", None, True),
+    # a number too large for a float has no numeric value (JSON has no infinity)
+    ("新增学位" + "9" * 400 + "个。", "新增学位", "9" * 400 + "个", None, False),
 ]
 
 
