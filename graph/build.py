@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -341,6 +343,10 @@ def _extract_then(path: Path, then: Callable[[Extraction], Any] | None) -> Any:
     return then(extraction) if then else extraction
 
 
+def _in_workers(paths: Sequence[Path], workers: int) -> bool:
+    return workers > 1 and len(paths) > 1
+
+
 def iter_extractions(
     paths: Sequence[Path], workers: int = 1, then: Callable[[Extraction], T] | None = None
 ) -> Iterator[Extraction | T | Failure]:
@@ -351,11 +357,30 @@ def iter_extractions(
     (a module-level function or a ``functools.partial`` of one).
     """
     work = partial(_extract_then, then=then)
-    if workers > 1 and len(paths) > 1:
+    if _in_workers(paths, workers):
         with ProcessPoolExecutor(max_workers=workers) as pool:
             yield from pool.map(work, paths, chunksize=CHUNK)
     else:
         yield from map(work, paths)
+
+
+@contextmanager
+def _collector_paused(paused: bool) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, if ``paused``, while the block runs.
+
+    The graph is millions of container objects that live as long as the build, and each
+    full collection scans them all: at 10,000 reports, 15 of the first process's 37 CPU
+    seconds. Merging parts makes no reference cycles, so while workers extract, nothing is
+    lost; extraction in this process does make some, so there the collector keeps running.
+    """
+    if not paused or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _part_and(
@@ -383,15 +408,18 @@ def build_from_paths(
     graph = nx.MultiDiGraph()
     failures: list[Failure] = []
     read = 0
-    for outcome in iter_extractions(find_reports(paths), workers, partial(_part_and, per_report=per_report)):
-        if isinstance(outcome, Failure):
-            failures.append(outcome)
-        else:
-            part, output = outcome
-            read += 1
-            add_part(graph, part)
-            if on_report:
-                on_report(output)
-        if progress:
-            progress()
+    reports = find_reports(paths)
+    outcomes = iter_extractions(reports, workers, partial(_part_and, per_report=per_report))
+    with _collector_paused(_in_workers(reports, workers)):
+        for outcome in outcomes:
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                part, output = outcome
+                read += 1
+                add_part(graph, part)
+                if on_report:
+                    on_report(output)
+            if progress:
+                progress()
     return BuildResult(_finish(graph), tuple(failures), read)
