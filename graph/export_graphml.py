@@ -9,7 +9,7 @@ edge, and reads back with ``networkx.read_graphml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,35 +55,47 @@ def _keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str], str]:
     return {key: _xml_type(found) for key, found in sorted(kinds.items())}
 
 
-def _text(value: Any, kind: str) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    if isinstance(value, list | dict | tuple):
-        value = graph_json_text(value)
-    return _TEXT_ESCAPES.sub(_entity, str(value))
+def _boolean_text(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _string_text(value: Any) -> str:
+    if not isinstance(value, str):
+        value = graph_json_text(value) if isinstance(value, list | dict | tuple) else str(value)
+    return _TEXT_ESCAPES.sub(_entity, value)
+
+
+# How a column's values become element text, by its GraphML type. Numbers hold no markup,
+# so they skip the escaping scan: a graph of 10,000 reports has ten million values.
+_TEXT_OF_TYPE: dict[str, Callable[[Any], str]] = {
+    "boolean": _boolean_text,
+    "long": str,
+    "double": str,
+    "string": _string_text,
+}
 
 
 def _attribute(value: object) -> str:
     return '"' + _ATTRIBUTE_ESCAPES.sub(_entity, str(value)) + '"'
 
 
-def _data(data: dict[str, Any], columns: dict[str, tuple[str, str]]) -> str:
+def _data(data: dict[str, Any], columns: dict[str, tuple[str, Callable[[Any], str]]]) -> str:
     """The ``<data>`` elements of one node's or edge's attributes; ``columns`` maps each attribute
-    to its opening tag and GraphML type."""
+    to its opening tag and the function that writes its values."""
     elements = []
     for name, value in data.items():
         if value is not None:
-            opening, kind = columns[name]
-            elements.append(f"{opening}{_text(value, kind)}</data>")
+            opening, text = columns[name]
+            elements.append(opening + text(value) + "</data>")
     return "".join(elements)
 
 
 def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
     """The GraphML document of ``graph``, line by line (one line per node and per edge)."""
     keys = _keys(graph)
-    columns: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    columns: dict[str, dict[str, tuple[str, Callable[[Any], str]]]] = {"node": {}, "edge": {}}
     for (domain, name), kind in keys.items():
-        columns[domain][name] = (f"<data key={_attribute(f'{domain}_{name}')}>", kind)
+        columns[domain][name] = (f"<data key={_attribute(f'{domain}_{name}')}>", _TEXT_OF_TYPE[kind])
     yield "<?xml version='1.0' encoding='utf-8'?>\n"
     yield f'<graphml xmlns="{GRAPHML}">\n'
     for (domain, name), kind in keys.items():
