@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from edukg.graph.export_json import graph_json_text, write_lines
+from edukg.graph.export_json import LONG_LIST, graph_json_pieces, graph_json_text, write_lines
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 # What XML text and attribute values cannot hold as written: markup characters become
@@ -59,10 +59,14 @@ def _boolean_text(value: Any) -> str:
     return "true" if value else "false"
 
 
+def _escaped(text: str) -> str:
+    return _TEXT_ESCAPES.sub(_entity, text)
+
+
 def _string_text(value: Any) -> str:
     if not isinstance(value, str):
         value = graph_json_text(value) if isinstance(value, list | dict | tuple) else str(value)
-    return _TEXT_ESCAPES.sub(_entity, value)
+    return _escaped(value)
 
 
 # How a column's values become element text, by its GraphML type. Numbers hold no markup,
@@ -79,15 +83,33 @@ def _attribute(value: object) -> str:
     return '"' + _ATTRIBUTE_ESCAPES.sub(_entity, str(value)) + '"'
 
 
-def _data(data: dict[str, Any], columns: dict[str, tuple[str, Callable[[Any], str]]]) -> str:
-    """The ``<data>`` elements of one node's or edge's attributes; ``columns`` maps each attribute
-    to its opening tag and the function that writes its values."""
-    elements = []
+def _data(data: dict[str, Any], columns: dict[str, tuple[str, Callable[[Any], str]]]) -> list[str]:
+    """The ``<data>`` elements of one node's or edge's attributes as one string, or as pieces
+    where a long list (the mentions of a node named in every report) goes item by item, as
+    in graph.json (graph_json_pieces). ``columns`` maps each attribute to its opening tag and
+    the function that writes its values."""
+    pieces: list[str] = []
+    elements: list[str] = []
     for name, value in data.items():
-        if value is not None:
-            opening, text = columns[name]
+        if value is None:
+            continue
+        opening, text = columns[name]
+        if type(value) is list and len(value) > LONG_LIST:
+            pieces += ["".join(elements), opening, *map(_escaped, graph_json_pieces(value)), "</data>"]
+            elements.clear()
+        else:
             elements.append(opening + text(value) + "</data>")
-    return "".join(elements)
+    pieces.append("".join(elements))
+    return pieces
+
+
+def _element(opening: str, pieces: list[str], closing: str) -> Iterator[str]:
+    if len(pieces) == 1:
+        yield opening + pieces[0] + closing
+    else:
+        yield opening
+        yield from pieces
+        yield closing
 
 
 def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
@@ -103,10 +125,10 @@ def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
         yield f'<key id={key} for="{domain}" attr.name={_attribute(name)} attr.type="{kind}"/>\n'
     yield '<graph edgedefault="directed">\n'
     for node, data in graph.nodes(data=True):
-        yield f"<node id={_attribute(node)}>{_data(data, columns['node'])}</node>\n"
+        yield from _element(f"<node id={_attribute(node)}>", _data(data, columns["node"]), "</node>\n")
     for source, target, key, data in graph.edges(keys=True, data=True):
         ends = f"source={_attribute(source)} target={_attribute(target)} id={_attribute(key)}"
-        yield f"<edge {ends}>{_data(data, columns['edge'])}</edge>\n"
+        yield from _element(f"<edge {ends}>", _data(data, columns["edge"]), "</edge>\n")
     yield "</graph>\n</graphml>\n"
 
 

@@ -10,7 +10,15 @@ import pytest
 
 from edukg.errors import InputError
 from edukg.graph.export_graphml import to_graphml, write_graphml
-from edukg.graph.export_json import from_node_link, read_graph, to_node_link, write_graph
+from edukg.graph.export_json import (
+    LONG_LIST,
+    from_node_link,
+    graph_json_pieces,
+    graph_json_text,
+    read_graph,
+    to_node_link,
+    write_graph,
+)
 
 HOSTILE = "a\"b'c<d>&e\\f\n{g}`h`\u200b\u202e"
 
@@ -81,3 +89,33 @@ def test_export_graphml_keeps_lists_as_json(tmp_path: Path) -> None:
     [(_, _, data)] = back.edges(data=True)
     assert json.loads(data["evidence"])[0]["text"] == HOSTILE
     assert "<d>" not in to_graphml(graph)  # escaped in XML
+
+
+MENTION = {"report": "report:a", "start": 1204, "end": 1210, "sentence": 3, "text": HOSTILE}
+LONG = [MENTION] * (LONG_LIST + 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "pieces"),
+    [
+        ({"name": HOSTILE, "mentions": [MENTION]}, 1),  # short lists: one piece
+        (LONG, LONG_LIST + 3),  # brackets and one piece per item
+        ({"name": HOSTILE, "mentions": LONG, "reports": ["report:a"]}, LONG_LIST + 10),
+        ({"nested": {"mentions": LONG}}, 1),  # only a value's own lists are split
+    ],
+)
+def test_graph_json_pieces_spell_the_same_text(value: object, pieces: int) -> None:
+    written = list(graph_json_pieces(value))
+    assert "".join(written) == graph_json_text(value)
+    assert len(written) == pieces
+
+
+def test_export_of_a_node_with_a_long_list_round_trips(tmp_path: Path) -> None:
+    graph = small_graph()
+    graph.nodes["bureau:1"]["mentions"] = LONG
+    graph.edges["bureau:1", "metric:1", "MEASURED_BY"]["evidence"] = LONG
+    back = read_graph(write_graph(graph, tmp_path / "graph.json"))
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert list(back.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+    graphml = nx.read_graphml(write_graphml(graph, tmp_path / "graph.graphml"), force_multigraph=True)
+    assert json.loads(graphml.nodes["bureau:1"]["mentions"]) == LONG
