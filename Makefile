@@ -30,7 +30,7 @@ test: $(BIN)/edukg system
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# The performance benchmark (about 15 minutes on 2 cores): prints each figure, writes bench/RESULTS.md
+# The performance benchmark (about 20 minutes on 2 cores): prints each figure, writes bench/RESULTS.md
 bench: $(BIN)/edukg
 	$(BIN)/python bench/run_bench.py
 
