@@ -101,20 +101,9 @@ def _add_edge(
     graph: nx.MultiDiGraph, source: str, target: str, kind: str, evidence: list[dict[str, Any]]
 ) -> None:
     """Add evidence to the edge, kept sorted by (report, start, end) and unique on that key."""
-    if not graph.has_edge(source, target, key=kind):
-        rows: dict[tuple[str, int, int], dict[str, Any]] = {}
-        for row in evidence:
-            rows.setdefault(_evidence_key(row), row)
-        graph.add_edge(
-            source,
-            target,
-            key=kind,
-            type=kind,
-            reports=_fitted(sorted({row["report"] for row in evidence})),
-            evidence=_fitted([rows[key] for key in sorted(rows)]),
-            status="reported" if any(row["status"] == "reported" for row in evidence) else "planned",
-        )
-        return
+    new = not graph.has_edge(source, target, key=kind)
+    if new:
+        graph.add_edge(source, target, key=kind, type=kind, reports=[], evidence=[], status="planned")
     data = graph.edges[source, target, kind]
     rows = data["evidence"]
     for row in evidence:
@@ -126,6 +115,8 @@ def _add_edge(
         _insert_report(data["reports"], row["report"])
         if row["status"] == "reported":
             data["status"] = "reported"
+    if new:
+        data["reports"], data["evidence"] = _fitted(data["reports"]), _fitted(rows)
 
 
 def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
@@ -243,25 +234,23 @@ def report_part(extraction: Extraction) -> ReportPart:
 
 
 def _add_entity(graph: nx.MultiDiGraph, node: str, report_id: str, attributes: dict[str, Any]) -> None:
-    if node not in graph:
-        aliases = _fitted(sorted(set(attributes["aliases"]) - {attributes["name"]}))
+    if node in graph:
+        data = graph.nodes[node]
+        if report_id < data["reports"][0]:
+            # The name the first report (by id) writes wins, whatever order reports come in.
+            data["aliases"] = [*data["aliases"], data["name"]]
+            data["name"] = attributes["name"]
+        _insert_report(data["reports"], report_id)
+        data["mentions"].extend(attributes["mentions"])
+    else:
         mentions = _fitted(attributes["mentions"])
-        graph.add_node(
-            node, **{**attributes, "aliases": aliases, "mentions": mentions, "reports": [report_id]}
-        )
-        return
-    data = graph.nodes[node]
-    if report_id < data["reports"][0]:
-        # The name the first report (by id) writes wins, whatever order reports come in.
-        data["aliases"] = [*data["aliases"], data["name"]]
-        data["name"] = attributes["name"]
-    _insert_report(data["reports"], report_id)
+        graph.add_node(node, **{**attributes, "mentions": mentions, "reports": [report_id]})
+        data = graph.nodes[node]
     data["aliases"] = _fitted(
         sorted((set(data["aliases"]) | {attributes["name"], *attributes["aliases"]}) - {data["name"]})
     )
     if attributes["status"] == "reported":
         data["status"] = "reported"
-    data["mentions"].extend(attributes["mentions"])
 
 
 # Offsets recur across reports (many a sentence starts at character 1,204), and each int
