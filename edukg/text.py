@@ -18,6 +18,7 @@ from typing import Any
 
 # X stands for a hidden digit or name only when it is not part of a Latin word.
 MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
+_MARKS = re.compile(r"[“”‘’\"'「」『』《》〈〉]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000]")
 _DASHES = re.compile(r"[—–－‐-]+")
 
@@ -27,8 +28,9 @@ def has_mask(text: str) -> bool:
 
 
 def strip_quotes(text: str) -> str:
-    """The name with quote and book-title marks removed, everything else as written."""
-    return _QUOTES.sub("", text)
+    """The name with quote and book-title marks removed, everything else as written (a space
+    between the two halves of a slogan's name stays)."""
+    return _MARKS.sub("", text)
 
 
 @lru_cache(maxsize=65536)

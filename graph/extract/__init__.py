@@ -138,11 +138,12 @@ def _occasion(report: Report, candidate: Candidate) -> bool:
 
 
 def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
-    """A category right next to a count (**个创新创业学院) is the metric's indicator, not a name."""
-    if candidate.marked or candidate.type in {"Bureau", "Person"}:
+    """A category right next to a count (**个创新创业学院, 宣讲团**个) is the metric's indicator,
+    not a name. A body before a count of something else (市政府***件督办事项) stays an actor."""
+    if candidate.marked or candidate.type == "Person":
         return False
     return any(
-        candidate.end == metric.start
+        (candidate.end == metric.start and not metric.indicator_span[0] >= metric.end)
         or candidate.start == metric.end
         or (metric.indicator_span[0] <= candidate.start and candidate.end <= metric.indicator_span[1])
         for metric in metrics

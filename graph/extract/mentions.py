@@ -48,6 +48,9 @@ SHORT_GENERIC = {
     "清单": 5,
 }
 MAX_NAME = 48
+EFFORTS = {"Campaign", "Programme", "Policy"}
+# A numeral right before an institution's head counts places (两基地), it names none.
+COUNTED_HEAD = re.compile(r"[0-9０-９一二三四五六七八九十两]$")
 MASK_ONLY = re.compile(r"[*×X＊]+")
 NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
@@ -56,6 +59,7 @@ ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 # count check on words misses it; a name never starts with a count.
 LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
+LEADING_EDITION = re.compile(r"^(?:[0-9０-９*×X＊]{2,4}|[〇零一二三四五六七八九]{4})(?:年度?|届)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +260,8 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
             continue
         kind = _type_of(head, name, verb, words)
+        if kind == "Institution" and COUNTED_HEAD.search(name[: len(name) - len(head.word)]):
+            continue  # “三高地两基地”: a numbered formula counts kinds of places
         found.append(Candidate(span[0], span[1], name, kind, sentence, True, verb, head.word))
     return found
 
@@ -285,6 +291,7 @@ def headed_mentions(
         if high > low:
             covered[low:high] = b"\x01" * (high - low)
     inside_marks = [False] * len(tokens)
+    counts = [False] * len(tokens)  # a token that ends a count (X个, 一批)
     for index, (_, token_start, token_end) in enumerate(tokens):
         inside_marks[index] = bool(covered[token_start] and covered[token_end - 1])
         # A count (X个, 12项) is never inside a name: it ends the name before it.
@@ -297,6 +304,9 @@ def headed_mentions(
             and not articles
         ):
             inside_marks[index - 1] = inside_marks[index] = True
+            counts[index] = True
+        elif _is_count_word(tokens[index][0], words, tags):
+            inside_marks[index] = counts[index] = True
     index = 0
     while index < len(tokens):
         if inside_marks[index] or _is_boundary(tokens[index][0], words, tags):
@@ -309,9 +319,15 @@ def headed_mentions(
             and not _is_boundary(tokens[index][0], words, tags)
         ):
             index += 1
+        counted_from = start + tokens[run_start][1] if run_start and counts[run_start - 1] else -1
         run_start = _verb_inside_name(tokens, run_start, index, words, tags, inside_marks)
         run_start = _policy_across_de(tokens, run_start, index, words, tags, inside_marks)
-        found.extend(_names_in_run(text, start, tokens, run_start, index, sentence, words))
+        found.extend(
+            candidate
+            for candidate in _names_in_run(text, start, tokens, run_start, index, sentence, words)
+            # Counted places (一批示范学校, 多所高校) are a kind of place, not one named place.
+            if candidate.start != counted_from or candidate.type != "Institution"
+        )
     return found
 
 
@@ -334,6 +350,17 @@ def _verb_inside_name(
 
 def _is_count(word: str, tags: dict[str, str]) -> bool:
     return bool(NUMBER_TOKEN.match(word) or MASK_ONLY.fullmatch(word) or tags.get(word) == "m")
+
+
+def _is_count_word(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
+    """A count jieba keeps as one word: a numeral and a measure word (一批, 多所, 两个), not an
+    ordinal (第一次, 首批), which belongs to a name."""
+    return (
+        len(word) > 1
+        and tags.get(word) == "m"
+        and word[-1:] in words.measure_words
+        and not word.startswith(("第", "首"))
+    )
 
 
 def _policy_across_de(
@@ -394,6 +421,9 @@ def _names_in_run(
             if rest_head is not None and (len(rest) > len(rest_head.word) or BARE_BODY.match(rest)):
                 before = _names_in_run(text, start, tokens, first, position, sentence, words)
                 return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
+            if rest_head is not None and rest_head.type == "Institution":
+                # 紧密对接产业园: a bare place after the verb is its object, a kind of place.
+                return _names_in_run(text, start, tokens, first, position, sentence, words)
     while first < last and tokens[first][0] in CONJUNCTIONS:
         first += 1
     found = []
@@ -417,6 +447,11 @@ def _names_in_run(
         name = name[count.end() :]
     head = words.head_of(name)
     assert head is not None
+    edition = LEADING_EDITION.match(name)
+    if edition and head.type == "Campaign" and len(name) - edition.end() > len(head.word):
+        # ****年全国职业教育活动周: the year tells which edition; the event's name follows it.
+        name_start += edition.end()
+        name = name[edition.end() :]
     verb = _governing_verb(tokens, first, words)
     pieces = _split_joined_bodies(name) if head.type == "Bureau" else _split_joined_organisations(name, words)
     for piece_start, piece_end in pieces:
@@ -480,6 +515,12 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     if NUMERAL.match(modifier) and head.type != "Programme":
         return False
+    if head.type == "Institution" and head.word.startswith("中"):
+        # 在主题教育中学在先: 中 closes 在…中 after an effort's name, 学 is a verb.
+        before = words.head_of(modifier)
+        before_type = before.type if before is not None else _standalone_concepts()[1].get(modifier)
+        if before_type in EFFORTS:
+            return False
     if len(NOT_NAME_CHAR.sub("", modifier)) < SHORT_GENERIC.get(head.word, 1):
         return False
     if head.weak:

@@ -76,6 +76,28 @@ ENTITY_CASES = [
     ("局党组扎实推进主题教育。", {("Campaign", "主题教育")}, set()),
     # a category next to a count is the metric's indicator, not an institution
     ("新建公办幼儿园12所。", set(), {"公办幼儿园"}),
+    # ... and so is a body counted after its name, but not one before a count of something else
+    ("组建师生理论宣讲团**个。", set(), {"师生理论宣讲团"}),
+    ("区委、区政府**件民生实事全部完成。", {("Bureau", "区委"), ("Bureau", "区政府")}, set()),
+    # counted places are a kind of place (一批, 多所), an ordinal (第一次, 首批) is part of a name
+    ("今年培育一批智慧校园示范学校。", set(), {"培育一批智慧校园示范学校", "智慧校园示范学校"}),
+    ("被评为多所高校合作示范基地。", set(), {"高校合作示范基地"}),
+    ("召开区委教育工作领导小组第一次会议。", {("Campaign", "区委教育工作领导小组第一次会议")}, set()),
+    # a numbered formula in quotes counts kinds of places
+    ("围绕“一中心四基地”布局，推进合作。", set(), {"一中心四基地"}),
+    # 在…中 after an effort's name: 中学 is 中 + the verb 学
+    ("各级党组织在党史学习教育中学在前、做在前。", {("Campaign", "党史学习教育")}, {"党史学习教育中学"}),
+    # a bare place after a verb is its object; 直属 classifies
+    ("各职业院校主动对接科技园，服务企业。", set(), {"对接科技园", "主动对接科技园"}),
+    ("局领导深入直属学校调研指导。", set(), {"直属学校"}),
+    # a leading year or class tells an event's edition, it is not part of the name
+    (
+        "启动2025年全省中小学科技活动周。",
+        {("Campaign", "全省中小学科技活动周")},
+        {"2025年全省中小学科技活动周"},
+    ),
+    # a space between the halves of a quoted title stays as written
+    ("开展“守初心\u3000担使命”主题宣讲。", {("Campaign", "守初心\u3000担使命主题宣讲")}, set()),
 ]
 
 

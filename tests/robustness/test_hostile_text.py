@@ -50,7 +50,7 @@ FEATURES = {
     "backtick": "`",
     "zero width": ZERO_WIDTH,
     "bidi override": BIDI,
-    "Cypher": "DETACHDELETE",
+    "Cypher": "DETACH DELETE",
 }
 
 
