@@ -491,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--build-rounds",
         type=int,
-        default=5,
+        default=7,
         help="rounds of builds of the small corpus with 1 and 2 workers",
     )
     parser.add_argument("--scale-workers", type=int, default=2, help="--workers of the scaling runs")
