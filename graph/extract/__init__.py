@@ -143,7 +143,7 @@ def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
     if candidate.marked or candidate.type == "Person":
         return False
     return any(
-        (candidate.end == metric.start and not metric.indicator_span[0] >= metric.end)
+        (candidate.end == metric.start and metric.indicator_span[0] < metric.end)
         or candidate.start == metric.end
         or (metric.indicator_span[0] <= candidate.start and candidate.end <= metric.indicator_span[1])
         for metric in metrics

@@ -29,6 +29,9 @@ TRIAL = re.compile(
 )
 NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
 CONJUNCTIONS = {"和", "与", "及", "以及"}
+# Words that join or introduce and never begin a name, though a name may hold them
+# (X暨Y启动大会, 产学研用).
+NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
 # Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
 BARE_BODY = re.compile(
     r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
@@ -231,8 +234,10 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         rest = tail[cut:]
         ends_name = not rest or re.match(r"[0-9０-９*×X一二三四五六七八九十两]", rest) is not None
         ends_name = ends_name or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
-        if not ends_name or any(
-            verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1
+        # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
+        joint = tail.startswith("暨") and head.type == "Campaign"
+        if not ends_name or (
+            not joint and any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
         ):
             return None
         return position + cut, head
@@ -240,29 +245,31 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
 
 
 def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
-    """Quoted names with their head word, inside the quotes or right after them."""
+    """Quoted names with their head word, inside the quotes or right after them; a quoted name
+    with its own head inside a longer one (“…伙伴行动”暨…启动大会) is a name of its own too."""
     found = []
     for match in QUOTED.finditer(text, start, end):
         group = 1 if match.group(1) is not None else 2
-        inner = match.group(group)
+        inner_name = _clean(match.group(group))
+        inner_head = words.head_of(inner_name)
         verb = _verb_before(text, match.start(), start, words)
+        spans: list[tuple[int, int, str, Head]] = []
         after = _head_after(text, match.end(), end, words)
         if after:
             surface_end, head = after
-            name = _clean(text[match.start() : surface_end])
-            span = (match.start(), surface_end)
-        else:
-            head = words.head_of(_clean(inner))
-            if head is None:
+            spans.append((match.start(), surface_end, _clean(text[match.start() : surface_end]), head))
+        # “问题清单”: quotes around a kind of thing do not make it a name
+        if inner_head is not None and (
+            inner_head.type == "Bureau" or not words.generic(inner_name[: -len(inner_head.word)])
+        ):
+            spans.append((*match.span(group), inner_name, inner_head))
+        for span_start, span_end, name, head in spans:
+            if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
                 continue
-            name = _clean(inner)
-            span = match.span(group)
-        if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
-            continue
-        kind = _type_of(head, name, verb, words)
-        if kind == "Institution" and COUNTED_HEAD.search(name[: len(name) - len(head.word)]):
-            continue  # “三高地两基地”: a numbered formula counts kinds of places
-        found.append(Candidate(span[0], span[1], name, kind, sentence, True, verb, head.word))
+            kind = _type_of(head, name, verb, words)
+            if kind == "Institution" and COUNTED_HEAD.search(name[: len(name) - len(head.word)]):
+                continue  # “三高地两基地”: a numbered formula counts kinds of places
+            found.append(Candidate(span_start, span_end, name, kind, sentence, True, verb, head.word))
     return found
 
 
@@ -424,7 +431,7 @@ def _names_in_run(
             if rest_head is not None and rest_head.type == "Institution":
                 # 紧密对接产业园: a bare place after the verb is its object, a kind of place.
                 return _names_in_run(text, start, tokens, first, position, sentence, words)
-    while first < last and tokens[first][0] in CONJUNCTIONS:
+    while first < last and tokens[first][0] in NOT_FIRST:
         first += 1
     found = []
     name_start = start + tokens[first][1]

@@ -96,6 +96,18 @@ ENTITY_CASES = [
         {("Campaign", "全省中小学科技活动周")},
         {"2025年全省中小学科技活动周"},
     ),
+    # 暨 joins two events into one name; the quoted one is a name of its own too
+    (
+        "召开“城乡学校结对帮扶行动”暨优质资源共享活动启动大会。",
+        {
+            ("Campaign", "城乡学校结对帮扶行动暨优质资源共享活动启动大会"),
+            ("Campaign", "城乡学校结对帮扶行动"),
+        },
+        {"暨优质资源共享活动"},
+    ),
+    # quotes around a kind of thing do not make it a name; a name never begins with 用
+    ("推动“任务清单”逐项落实。", set(), {"任务清单"}),
+    ("坚持用制度规定管权管事。", set(), {"用制度规定"}),
     # a space between the halves of a quoted title stays as written
     ("开展“守初心\u3000担使命”主题宣讲。", {("Campaign", "守初心\u3000担使命主题宣讲")}, set()),
 ]
