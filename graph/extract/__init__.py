@@ -139,7 +139,7 @@ def _occasion(report: Report, candidate: Candidate) -> bool:
 
 def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
     """A category right next to a count (**个创新创业学院, 宣讲团**个) is the metric's indicator,
-    not a name. A body before a count of something else (市政府***件督办事项) stays an actor."""
+    not a name. A body before a count of something else (区政府**件民生实事) stays an actor."""
     if candidate.marked or candidate.type == "Person":
         return False
     return any(

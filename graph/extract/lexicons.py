@@ -36,7 +36,7 @@ class Lexicons:
     excluded_suffix: tuple[str, ...]
     excluded_prefix: tuple[str, ...]
     excluded_bureau_prefix: tuple[str, ...]
-    generic_modifiers: frozenset[str]
+    generic_modifiers: tuple[str, ...]  # longest first
     titles: tuple[str, ...]
     surnames: frozenset[str]
     own_bureau: tuple[str, ...]
@@ -68,7 +68,7 @@ class Lexicons:
         """True when every word of ``modifier`` only classifies (公办, 城乡, 政策)."""
         rest = modifier
         while rest:
-            for word in sorted(self.generic_modifiers, key=len, reverse=True):
+            for word in self.generic_modifiers:
                 if rest.startswith(word):
                     rest = rest[len(word) :]
                     break
@@ -111,7 +111,7 @@ def lexicons() -> Lexicons:
         excluded_suffix=tuple(excluded["suffix"]),
         excluded_prefix=tuple(excluded["prefix"]),
         excluded_bureau_prefix=tuple(excluded["bureau-prefix"]),
-        generic_modifiers=frozenset(lexicon("generic-modifiers")),
+        generic_modifiers=tuple(sorted(lexicon("generic-modifiers"), key=len, reverse=True)),
         titles=tuple(sorted(lexicon("titles"), key=len, reverse=True)),
         surnames=frozenset(name for line in lexicon("surnames") for name in line.split()),
         own_bureau=tuple(sorted(lexicon("own-bureau"), key=len, reverse=True)),

@@ -456,7 +456,7 @@ def _names_in_run(
     assert head is not None
     edition = LEADING_EDITION.match(name)
     if edition and head.type == "Campaign" and len(name) - edition.end() > len(head.word):
-        # ****年全国职业教育活动周: the year tells which edition; the event's name follows it.
+        # 2025年全省中小学科技活动周: the year tells which edition; the event's name follows it.
         name_start += edition.end()
         name = name[edition.end() :]
     verb = _governing_verb(tokens, first, words)
@@ -523,7 +523,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
     if NUMERAL.match(modifier) and head.type != "Programme":
         return False
     if head.type == "Institution" and head.word.startswith("中"):
-        # 在主题教育中学在先: 中 closes 在…中 after an effort's name, 学 is a verb.
+        # 在党史学习教育中学在前: 中 closes 在…中 after an effort's name, 学 is a verb.
         before = words.head_of(modifier)
         before_type = before.type if before is not None else _standalone_concepts()[1].get(modifier)
         if before_type in EFFORTS:
