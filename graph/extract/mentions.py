@@ -52,8 +52,12 @@ SHORT_GENERIC = {
 }
 MAX_NAME = 48
 EFFORTS = {"Campaign", "Programme", "Policy"}
-# A numeral right before an institution's head counts places (两基地), it names none.
-COUNTED_HEAD = re.compile(r"[0-9０-９一二三四五六七八九十两]$")
+# Types whose name is no name when the words before its head only classify (公办幼儿园).
+CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme"}
+# 一中心四基地: numbered kinds of places, a formula; 第一中学 and 十一学校 are names.
+NUMBERED_FORMULA = re.compile(
+    r"^[0-9０-９一二三四五六七八九十两]+[^0-9０-９一二三四五六七八九十两第]+[0-9０-９一二三四五六七八九十两]+$"
+)
 MASK_ONLY = re.compile(r"[*×X＊]+")
 NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
 ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
@@ -259,16 +263,14 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             surface_end, head = after
             spans.append((match.start(), surface_end, _clean(text[match.start() : surface_end]), head))
         # “问题清单”: quotes around a kind of thing do not make it a name
-        if inner_head is not None and (
-            inner_head.type == "Bureau" or not words.generic(inner_name[: -len(inner_head.word)])
-        ):
+        if inner_head is not None and not _is_category(inner_name, inner_head, words):
             spans.append((*match.span(group), inner_name, inner_head))
         for span_start, span_end, name, head in spans:
             if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
                 continue
             kind = _type_of(head, name, verb, words)
-            if kind == "Institution" and COUNTED_HEAD.search(name[: len(name) - len(head.word)]):
-                continue  # “三高地两基地”: a numbered formula counts kinds of places
+            if kind == "Institution" and NUMBERED_FORMULA.match(name[: len(name) - len(head.word)]):
+                continue
             found.append(Candidate(span_start, span_end, name, kind, sentence, True, verb, head.word))
     return found
 
@@ -516,23 +518,29 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
     modifier = name[: len(name) - len(head.word)]
     if not modifier:
         return bool(BARE_BODY.match(name))
-    if head.type in {"Institution", "Policy", "Campaign", "Programme"} and words.generic(
-        SCOPE.sub("", modifier)
-    ):
+    if _is_category(name, head, words):
         return False
     if NUMERAL.match(modifier) and head.type != "Programme":
         return False
-    if head.type == "Institution" and head.word.startswith("中"):
-        # 在党史学习教育中学在前: 中 closes 在…中 after an effort's name, 学 is a verb.
-        before = words.head_of(modifier)
-        before_type = before.type if before is not None else _standalone_concepts()[1].get(modifier)
-        if before_type in EFFORTS:
-            return False
+    if head.word == "中学" and _effort_name(modifier, words):
+        return False  # 在党史学习教育中学在前: 中 closes 在…中, 学 is a verb
     if len(NOT_NAME_CHAR.sub("", modifier)) < SHORT_GENERIC.get(head.word, 1):
         return False
     if head.weak:
         return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}
     return True
+
+
+def _is_category(name: str, head: Head, words: Lexicons) -> bool:
+    """A kind of thing, not a named one: the words before the head only classify."""
+    modifier = name[: len(name) - len(head.word)]
+    return head.type in CATEGORY_TYPES and words.generic(SCOPE.sub("", modifier))
+
+
+def _effort_name(name: str, words: Lexicons) -> bool:
+    """Whether ``name`` names an effort: by its head word, or as a national concept (主题教育)."""
+    head = words.head_of(name)
+    return (head.type if head is not None else _standalone_concepts()[1].get(name)) in EFFORTS
 
 
 def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:

@@ -85,6 +85,12 @@ ENTITY_CASES = [
     ("召开区委教育工作领导小组第一次会议。", {("Campaign", "区委教育工作领导小组第一次会议")}, set()),
     # a numbered formula in quotes counts kinds of places
     ("围绕“一中心四基地”布局，推进合作。", set(), {"一中心四基地"}),
+    # ... but a numbered school is a name
+    (
+        "推进“第一中学”集团化办学，与“十一学校”开展合作。",
+        {("Institution", "第一中学"), ("Institution", "十一学校")},
+        set(),
+    ),
     # 在…中 after an effort's name: 中学 is 中 + the verb 学
     ("各级党组织在党史学习教育中学在前、做在前。", {("Campaign", "党史学习教育")}, {"党史学习教育中学"}),
     # a bare place after a verb is its object; 直属 classifies
