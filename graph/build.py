@@ -347,8 +347,13 @@ def iter_extractions(
     """
     work = partial(_extract_then, then=then)
     if _in_workers(paths, workers):
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
             yield from pool.map(work, paths, chunksize=CHUNK)
+        finally:
+            # Workers take a while to exit (freeing their dictionaries): the build goes on
+            # meanwhile, and the interpreter waits for them at its own exit.
+            pool.shutdown(wait=False, cancel_futures=True)
     else:
         yield from map(work, paths)
 
@@ -411,4 +416,7 @@ def build_from_paths(
                     on_report(output)
             if progress:
                 progress()
-    return BuildResult(_finish(graph), tuple(failures), read)
+        # Still paused: sorting makes a key per mention, and a collection then would scan
+        # the whole graph, which the collector has not seen yet.
+        _finish(graph)
+    return BuildResult(graph, tuple(failures), read)

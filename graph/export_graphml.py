@@ -8,14 +8,27 @@ edge, and reads back with ``networkx.read_graphml``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
+import orjson
 
-from edukg.graph.export_json import LONG_LIST, graph_json_pieces, graph_json_text, write_lines
+from edukg.graph.export_json import (
+    LONG_LIST,
+    graph_json_pieces,
+    graph_json_text,
+    node_link_lines,
+    node_link_records,
+    write_graph,
+    write_lines,
+)
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 # What XML text and attribute values cannot hold as written: markup characters become
@@ -26,6 +39,11 @@ NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 _TEXT_ESCAPES = re.compile(f"[&<>{NOT_XML}]")
 _ATTRIBUTE_ESCAPES = re.compile(f"[&<>\"'{NOT_XML}]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+
+
+# One node or edge to write: ("node", (id,), attributes) or ("edge", (source, target, key), attributes).
+Element = tuple[str, tuple[Any, ...], dict[str, Any]]
+Keys = dict[tuple[str, str], str]
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -43,7 +61,7 @@ def _xml_type(kinds: set[type]) -> str:
     return "string"
 
 
-def _keys(graph: nx.MultiDiGraph) -> dict[tuple[str, str], str]:
+def _keys(graph: nx.MultiDiGraph) -> Keys:
     """(domain, attribute) → GraphML type, from the Python types of every node's and edge's values."""
     kinds: dict[tuple[str, str], set[type]] = {}
     for _, data in graph.nodes(data=True):
@@ -112,9 +130,25 @@ def _element(opening: str, pieces: list[str], closing: str) -> Iterator[str]:
         yield closing
 
 
-def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
-    """The GraphML document of ``graph``, line by line (one line per node and per edge)."""
-    keys = _keys(graph)
+def graph_elements(graph: nx.MultiDiGraph) -> Iterator[Element]:
+    for node, data in graph.nodes(data=True):
+        yield "node", (node,), data
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        yield "edge", (source, target, key), data
+
+
+def record_elements(records: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[Element]:
+    """The elements of node-link records (graph.json's, see ``node_link_records``)."""
+    for section, record in records:
+        if section == "nodes":
+            yield "node", (record.pop("id"),), record
+        else:
+            yield "edge", (record.pop("source"), record.pop("target"), record.pop("key")), record
+
+
+def document_lines(keys: Keys, elements: Iterable[Element]) -> Iterator[str]:
+    """The GraphML document of ``elements`` (nodes first), whose attributes ``keys`` types,
+    line by line (one line per node and per edge)."""
     columns: dict[str, dict[str, tuple[str, Callable[[Any], str]]]] = {"node": {}, "edge": {}}
     for (domain, name), kind in keys.items():
         columns[domain][name] = (f"<data key={_attribute(f'{domain}_{name}')}>", _TEXT_OF_TYPE[kind])
@@ -124,12 +158,19 @@ def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
         key = _attribute(f"{domain}_{name}")
         yield f'<key id={key} for="{domain}" attr.name={_attribute(name)} attr.type="{kind}"/>\n'
     yield '<graph edgedefault="directed">\n'
-    for node, data in graph.nodes(data=True):
-        yield from _element(f"<node id={_attribute(node)}>", _data(data, columns["node"]), "</node>\n")
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        ends = f"source={_attribute(source)} target={_attribute(target)} id={_attribute(key)}"
-        yield from _element(f"<edge {ends}>", _data(data, columns["edge"]), "</edge>\n")
+    for domain, ends, data in elements:
+        if domain == "node":
+            opening = f"<node id={_attribute(ends[0])}>"
+        else:
+            source, target, key = map(_attribute, ends)
+            opening = f"<edge source={source} target={target} id={key}>"
+        yield from _element(opening, _data(data, columns[domain]), f"</{domain}>\n")
     yield "</graph>\n</graphml>\n"
+
+
+def graphml_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """The GraphML document of ``graph``, line by line."""
+    return document_lines(_keys(graph), graph_elements(graph))
 
 
 def to_graphml(graph: nx.MultiDiGraph) -> str:
@@ -139,3 +180,105 @@ def to_graphml(graph: nx.MultiDiGraph) -> str:
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return write_lines(graphml_lines(graph), path)
+
+
+def _keys_line(keys: Keys) -> str:
+    return orjson.dumps([[domain, name, kind] for (domain, name), kind in keys.items()]).decode() + "\n"
+
+
+def write_graphml_from_stream(stream: BinaryIO, path: str | Path) -> Path:
+    """GraphML at ``path`` from what :func:`json_with_graphml_beside` sends its second process: a line
+    of attribute types, then graph.json's text. The file appears whole or not at all (it is
+    written beside and renamed), so a stream that stops early leaves nothing half-written."""
+    lines = iter(stream)
+    keys = {(domain, name): kind for domain, name, kind in orjson.loads(next(lines, b"[]"))}
+    partial = _partial(path)
+    try:
+        write_lines(document_lines(keys, record_elements(node_link_records(lines))), partial)
+        return partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _partial(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".partial")
+
+
+# Writes to the writing process go in pieces a fraction of the pipe's capacity, so this process
+# runs ahead while the other parses: a write as large as the pipe waits until the reader has
+# drained all of it, and the two processes would take turns instead of running together.
+PIPE_CHUNK = 1 << 16
+PIPE_CAPACITY = 1 << 20
+
+
+def _widen(pipe: BinaryIO) -> None:
+    """Give ``pipe`` PIPE_CAPACITY where the system allows it (Linux; elsewhere its default stays)."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_CAPACITY)
+
+
+def _sent(lines: Iterable[str], pipe: TextIO) -> Iterator[str]:
+    """``lines``, each also written to ``pipe`` until its reader stops."""
+    lines = iter(lines)
+    for line in lines:
+        try:
+            pipe.write(line)
+        except BrokenPipeError:
+            yield line
+            yield from lines
+            return
+        yield line
+
+
+def write_graph_files(
+    graph: nx.MultiDiGraph, json_path: str | Path, graphml_path: str | Path, processes: int = 1
+) -> None:
+    """graph.json and graph.graphml of ``graph``.
+
+    With two or more ``processes``, a second process writes the GraphML while this one
+    writes the JSON (each takes seconds per thousand reports). Where that process cannot
+    start or fails, this one writes the GraphML after all, and so meets the same error, if
+    any, itself.
+    """
+    if processes < 2:
+        write_graph(graph, json_path)
+    elif json_with_graphml_beside(graph, json_path, graphml_path):
+        return
+    write_graphml(graph, graphml_path)
+
+
+def json_with_graphml_beside(graph: nx.MultiDiGraph, json_path: str | Path, graphml_path: str | Path) -> bool:
+    """Write graph.json here while a second process writes graph.graphml from its text as
+    it is made (parsing it costs a fraction of making it, and the process holds no copy of
+    the graph); whether that process wrote the GraphML. The JSON is written either way."""
+    command = [sys.executable, "-m", __name__, str(graphml_path)]
+    try:
+        writer = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=PIPE_CHUNK
+        )
+    except OSError:  # an interpreter this user may not start again, say
+        write_graph(graph, json_path)
+        return False
+    _widen(writer.stdin)
+    pipe = io.TextIOWrapper(writer.stdin, encoding="utf-8", write_through=True)
+    try:
+        pipe.write(_keys_line(_keys(graph)))
+        write_lines(_sent(node_link_lines(graph), pipe), json_path)
+        with contextlib.suppress(BrokenPipeError):
+            pipe.close()
+    except BaseException:
+        writer.kill()  # it must not finish a GraphML of part of the graph
+        writer.wait()
+        with contextlib.suppress(OSError):
+            pipe.close()
+        _partial(graphml_path).unlink(missing_ok=True)
+        raise
+    return writer.wait() == 0
+
+
+if __name__ == "__main__":  # the second process of json_with_graphml_beside
+    write_graphml_from_stream(sys.stdin.buffer, sys.argv[1])

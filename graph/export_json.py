@@ -85,6 +85,26 @@ def node_link_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield "\n]}\n"
 
 
+def node_link_records(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``("nodes", record)`` or ``("edges", record)`` for each line of graph.json text as
+    :func:`node_link_lines` lays it out (one record a line), parsed as the lines arrive: a
+    reader that never holds the whole file, for a process that follows a writer. Raises
+    ValueError if the text stops before its last line."""
+    section = ""
+    for line in lines:
+        if line.startswith(b"{") and section:
+            yield section, orjson.loads(line.rstrip(b",\r\n"))
+        elif line.startswith(b'"nodes"'):
+            section = "nodes"
+        elif line.startswith(b'"edges"'):
+            section = "edges"
+        elif line.startswith(b"]}"):
+            return
+        elif line.startswith(b"]"):
+            section = ""
+    raise ValueError("the graph JSON text stops before its end")
+
+
 def write_lines(lines: Iterable[str], path: str | Path) -> Path:
     """Write ``lines`` to ``path`` (UTF-8) as they come, making its folder if needed."""
     path = Path(path)

@@ -22,13 +22,18 @@ def one_line(message: object) -> str:
 
 
 class EdukgGroup(click.Group):
-    """Turns edukg's own errors into one clear line and exit code 1, never a traceback."""
+    """Turns edukg's own errors, and files it cannot write, into one clear line and exit code 1,
+    never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EdukgError as error:
             click.echo(f"edukg: error: {one_line(error)}", err=True)
+            sys.exit(1)
+        except OSError as error:  # a folder or file in the way, no permission, a full disk
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"edukg: error: {one_line(where + (error.strerror or str(error)))}", err=True)
             sys.exit(1)
 
 

@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 from edukg.cli.app import main, one_line, out_option, store_options
 from edukg.graph.build import BuildResult, Failure, build_from_paths, iter_extractions
-from edukg.graph.export_graphml import write_graphml
-from edukg.graph.export_json import json_text, write_graph
+from edukg.graph.export_graphml import write_graph_files
+from edukg.graph.export_json import json_text
 from edukg.graph.extract import to_guide_json
 from edukg.ingest import find_reports
 from edukg.records import Extraction
@@ -133,7 +133,12 @@ def summary(result: BuildResult) -> str:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @out_option()
-@click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Extract in this many processes (and, with 2 or more, write the two graph files at once).",
+)
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
 @click.option(
     "--load", "load_store", is_flag=True, help="Also load the graph into the store (see edukg load)."
@@ -172,8 +177,7 @@ def build(
             per_report=extraction_file,
             on_report=ExtractionWriter(extraction_folder),
         )
-    write_graph(result.graph, folder / "graph.json")
-    write_graphml(result.graph, folder / "graph.graphml")
+    write_graph_files(result.graph, folder / "graph.json", folder / "graph.graphml", processes=workers)
     _report_failures(result.failures)
     click.echo(summary(result))
     click.echo(f"written: {folder / 'graph.json'}, {folder / 'graph.graphml'}, {extraction_folder}/")

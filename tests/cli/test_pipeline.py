@@ -79,6 +79,32 @@ def test_cli_build_strict_fails_on_any_failure(sample_reports: list[Path], tmp_p
     assert "missing.txt" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("blocked", "workers", "named"),
+    [
+        ("", "1", ""),  # --out inside a file
+        ("graph.json", "1", "graph.json"),
+        ("graph.json", "2", "graph.json"),
+        ("graph.graphml", "1", "graph.graphml"),
+        ("graph.graphml", "2", "graph.graphml"),
+    ],
+)
+def test_cli_build_into_what_it_cannot_write_is_one_clear_line(
+    sample_reports: list[Path], tmp_path: Path, blocked: str, workers: str, named: str
+) -> None:
+    out = tmp_path / "out"
+    if blocked:
+        (out / blocked).mkdir(parents=True)  # a folder where the file goes
+    else:
+        (tmp_path / "file").write_text("not a folder")
+        out = tmp_path / "file" / "out"
+    result = run("build", *map(str, sample_reports[:2]), "--out", str(out), "--workers", workers)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith("edukg: error: ") and str(out / named).rstrip("/") in line
+    assert "Traceback" not in result.stderr
+
+
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
     for name, command in group.commands.items():
         yield (*prefix, name), command

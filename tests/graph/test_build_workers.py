@@ -1,4 +1,5 @@
-"""``edukg build --workers N``: extraction in parallel processes gives the graph one worker gives."""
+"""``edukg build --workers N``: extraction in parallel processes gives the graph one worker gives,
+in both files."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -20,12 +22,21 @@ def graph_meaning(path: Path) -> tuple[dict[str, Any], dict[tuple[str, str, str]
     return nodes, edges
 
 
-def build(reports: list[Path], out: Path, workers: int) -> tuple[dict[str, Any], dict[Any, Any]]:
+def graphml_meaning(path: Path) -> tuple[dict[str, Any], list[Any]]:
+    graph = nx.read_graphml(path, force_multigraph=True)
+    return dict(graph.nodes(data=True)), sorted(graph.edges(keys=True, data=True), key=repr)
+
+
+Meaning = tuple[tuple[dict[str, Any], dict[Any, Any]], tuple[dict[str, Any], list[Any]]]
+
+
+def build(reports: list[Path], out: Path, workers: int) -> Meaning:
+    """The graph.json and graph.graphml that ``edukg build --workers`` writes, by meaning."""
     result = CliRunner().invoke(
         main, ["build", *map(str, reports), "--out", str(out), "--workers", str(workers), "--strict"]
     )
     assert result.exit_code == 0, result.output
-    return graph_meaning(out / "graph.json")
+    return graph_meaning(out / "graph.json"), graphml_meaning(out / "graph.graphml")
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +48,15 @@ def one_worker(sample_reports: list[Path], tmp_path_factory: pytest.TempPathFact
 def test_build_workers_give_the_graph_of_one_worker(
     sample_reports: list[Path], tmp_path: Path, one_worker, workers: int
 ) -> None:
-    nodes, edges = one_worker
-    parallel_nodes, parallel_edges = build(sample_reports, tmp_path, workers)
+    (nodes, edges), graphml = one_worker
+    (parallel_nodes, parallel_edges), parallel_graphml = build(sample_reports, tmp_path, workers)
     assert len(nodes) > 100 and len(edges) > 100
     assert parallel_nodes.keys() == nodes.keys()
     assert parallel_edges.keys() == edges.keys()
     assert parallel_nodes == nodes
     assert parallel_edges == edges
+    assert len(graphml[0]) == len(nodes) and len(graphml[1]) == len(edges)
+    assert parallel_graphml == graphml  # written by a second process with --workers 2 and more
 
 
 def test_build_workers_reports_in_reverse_order_give_the_same_graph(

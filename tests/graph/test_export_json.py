@@ -15,6 +15,8 @@ from edukg.graph.export_json import (
     from_node_link,
     graph_json_pieces,
     graph_json_text,
+    node_link_lines,
+    node_link_records,
     read_graph,
     to_node_link,
     write_graph,
@@ -119,3 +121,21 @@ def test_export_of_a_node_with_a_long_list_round_trips(tmp_path: Path) -> None:
     assert list(back.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
     graphml = nx.read_graphml(write_graphml(graph, tmp_path / "graph.graphml"), force_multigraph=True)
     assert json.loads(graphml.nodes["bureau:1"]["mentions"]) == LONG
+
+
+def test_node_link_records_read_each_line_write_graph_wrote() -> None:
+    graph = small_graph()
+    graph.nodes["bureau:1"]["mentions"] = LONG  # a record written in pieces is still one line
+    text = "".join(node_link_lines(graph)).encode()
+    records = list(node_link_records(text.splitlines(keepends=True)))
+    data = to_node_link(graph)
+    assert records == [("nodes", node) for node in data["nodes"]] + [
+        ("edges", edge) for edge in data["edges"]
+    ]
+
+
+@pytest.mark.parametrize("kept", [0, 1, 2, 3, -1])
+def test_node_link_records_refuse_text_that_stops_early(kept: int) -> None:
+    lines = "".join(node_link_lines(small_graph())).encode().splitlines(keepends=True)
+    with pytest.raises(ValueError, match="stops before its end"):
+        list(node_link_records(lines[:kept] if kept >= 0 else lines[:-1]))
