@@ -386,7 +386,7 @@ def run(options: argparse.Namespace) -> Results:
                 "speed-up of jieba.lcut alone in 2 processes",
                 statistics.median(one / two for one, two in ceilings),
                 "x",
-                detail="the machine's ceiling for CPU-bound Python, measured before each round of builds "
+                detail="what the host gave two CPU-bound Python processes in a few seconds before each round "
                 "(median of the rounds): "
                 + "; ".join(
                     f"{one:.2f} s in 1 process, {two:.2f} s split over 2 at once" for one, two in ceilings
