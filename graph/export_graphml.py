@@ -3,7 +3,9 @@
 GraphML holds only scalars, so lists and dicts travel as JSON text. networkx's own
 writer builds a flattened copy of the graph and the whole XML document in memory
 (about a gigabyte per thousand reports); this writer streams one line per node or
-edge, and reads back with ``networkx.read_graphml``.
+edge, and reads back with ``networkx.read_graphml``. The same lines come from the graph
+(:func:`write_graphml`) or from graph.json's text as another process writes it
+(:func:`json_with_graphml_beside`, what ``edukg build --workers`` uses).
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def _element(opening: str, pieces: list[str], closing: str) -> Iterator[str]:
 
 
 def graph_elements(graph: nx.MultiDiGraph) -> Iterator[Element]:
+    """The elements of ``graph``, nodes first."""
     for node, data in graph.nodes(data=True):
         yield "node", (node,), data
     for source, target, key, data in graph.edges(keys=True, data=True):
