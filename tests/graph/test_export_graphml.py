@@ -21,6 +21,7 @@ from edukg.graph.export_json import LONG_LIST, node_link_lines, read_graph
 
 # Markup, quotes and characters XML cannot hold, in ids, keys and values.
 ODD = "a&b<c>\"d'e\x01f\ufffe 教育"
+ODD_AS_XML = ODD.replace("\x01", "\ufffd").replace("\ufffe", "\ufffd")  # what XML 1.0 can hold
 
 
 def odd_graph() -> nx.MultiDiGraph:
@@ -93,10 +94,15 @@ def test_write_graph_files_writes_no_graphml_when_the_json_fails(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]
 
 
+def stream_of(graph: nx.MultiDiGraph) -> list[bytes]:
+    """The lines json_with_graphml_beside sends its second process: attribute types, then graph.json."""
+    return [_keys_line(_keys(graph)).encode(), *"".join(node_link_lines(graph)).encode().splitlines(True)]
+
+
 @pytest.mark.parametrize("cut", [1, 2, 5, -2])
 def test_graphml_from_a_stream_that_stops_early_is_not_written(tmp_path: Path, cut: int) -> None:
     graph = _with_long_lists()
-    lines = [_keys_line(_keys(graph)).encode(), *"".join(node_link_lines(graph)).encode().splitlines(True)]
+    lines = stream_of(graph)
     with pytest.raises(ValueError, match="stops before its end"):
         write_graphml_from_stream(iter(lines[:cut]), tmp_path / "graph.graphml")
     assert list(tmp_path.iterdir()) == []
@@ -104,11 +110,8 @@ def test_graphml_from_a_stream_that_stops_early_is_not_written(tmp_path: Path, c
 
 def test_graphml_from_the_whole_stream_is_the_graphs(tmp_path: Path) -> None:
     graph = _with_long_lists()
-    lines = [_keys_line(_keys(graph)).encode(), *"".join(node_link_lines(graph)).encode().splitlines(True)]
+    lines = stream_of(graph)
     path = write_graphml_from_stream(iter(lines), tmp_path / "graph.graphml")
     assert path.read_text(encoding="utf-8") == to_graphml(graph)
     back = nx.read_graphml(path, force_multigraph=True)
-    assert (
-        len(json.loads(back.nodes[ODD.replace("\x01", "\ufffd").replace("\ufffe", "\ufffd")]["mentions"]))
-        > LONG_LIST
-    )
+    assert len(json.loads(back.nodes[ODD_AS_XML]["mentions"])) > LONG_LIST
