@@ -1,0 +1,88 @@
+"""China's administrative divisions (``gazetteer.tsv``), asked by name or by code.
+
+One gazetteer serves the segmenter, the name boundaries of the extractor and the
+placing of each report. Names are looked up as written in full (阳谷县) or in their
+short form (阳谷); a short form may stand for several places (甘南: a prefecture and
+a county), so look-ups return every candidate and the caller decides by context.
+
+>>> [p.name for p in places_named("成华")]
+['成华区']
+>>> chain(places_named("卓尼县")[0])
+('甘肃省', '甘南藏族自治州', '卓尼县')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from edukg.ontology import read_text
+
+Kind = Literal["province", "city", "county"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    adcode: str  # six digits: 2 province, 2 city, 2 county
+    name: str  # the full name (卓尼县)
+    kind: Kind
+    parent: str  # adcode of the city (or the province for counties it governs directly); "" for provinces
+    short: str  # the name without its generic ending (卓尼), or ""
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_code: dict[str, Place]
+    by_name: dict[str, tuple[Place, ...]]  # full names and short forms
+    pattern: re.Pattern[str]  # every name, longest first
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    by_code: dict[str, Place] = {}
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    lines = [line for line in read_text("gazetteer.tsv").splitlines() if line and not line.startswith("#")]
+    for line in lines[1:]:
+        adcode, name, kind, parent, short = line.split("\t")
+        place = Place(adcode, name, kind, parent, short)  # type: ignore[arg-type]
+        by_code[adcode] = place
+        by_name[name].append(place)
+        if short:
+            by_name[short].append(place)
+    names = sorted(by_name, key=len, reverse=True)
+    return Gazetteer(
+        by_code=by_code,
+        by_name={name: tuple(found) for name, found in by_name.items()},
+        pattern=re.compile("|".join(map(re.escape, names))),
+    )
+
+
+def places_named(name: str) -> tuple[Place, ...]:
+    """Every place whose full name or short form is ``name``."""
+    return gazetteer().by_name.get(name, ())
+
+
+def parent(place: Place) -> Place | None:
+    return gazetteer().by_code.get(place.parent) if place.parent else None
+
+
+def chain(place: Place) -> tuple[str, str, str]:
+    """(province, city, county) names of a place, ``""`` for the levels below it."""
+    levels = {"province": "", "city": "", "county": ""}
+    current: Place | None = place
+    while current is not None:
+        levels[current.kind] = current.name
+        current = parent(current)
+    return levels["province"], levels["city"], levels["county"]
+
+
+def is_place_name(word: str) -> bool:
+    """Whether ``word`` is the full name or short form of a division.
+
+    >>> is_place_name("阳谷县"), is_place_name("阳谷"), is_place_name("学校")
+    (True, True, False)
+    """
+    return word in gazetteer().by_name
