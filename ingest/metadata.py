@@ -90,7 +90,8 @@ class OwnBureau:
 class _Mention:
     start: int
     level_char: str
-    head: str
+    head: str  # the full head (教育委员会 for 教委), so that both forms count as one bureau
+    written: str  # the head as the report writes it
     jurisdiction: str
     masked: bool
 
@@ -130,7 +131,11 @@ def own_bureau(text: str, paragraphs: tuple[Paragraph, ...]) -> OwnBureau:
     """
     mentions = _mentions(text)
     if not mentions:
-        return OwnBureau("", "", "", False)
+        # Only 我局, 局党组, 全县: the education bureau of the level the report speaks for.
+        level_char = _level_spoken_for(text)
+        if not level_char:
+            return OwnBureau("", "", "", False)
+        return OwnBureau(level_char + "教育局", _LEVEL_OF_SUFFIX[level_char], "", False)
     opening_end = paragraphs[min(len(paragraphs), _OPENING_PARAGRAPHS) - 1].end
     candidates = [mention for mention in mentions if mention.start < opening_end] or mentions
     counts = Counter((mention.level_char, mention.head) for mention in candidates)
@@ -138,6 +143,8 @@ def own_bureau(text: str, paragraphs: tuple[Paragraph, ...]) -> OwnBureau:
     for mention in reversed(candidates):
         first_seen[(mention.level_char, mention.head)] = mention.start
     level_char, head = max(counts, key=lambda key: (bool(key[0]), counts[key], -first_seen[key]))
+    # Named as the report writes it (县教委), in its most frequent form.
+    written = Counter(m.written for m in candidates if (m.level_char, m.head) == (level_char, head))
 
     _, implied = _bureau_heads()
     named = [m for m in mentions if (m.level_char, m.head) == (level_char, head) and m.jurisdiction]
@@ -149,10 +156,31 @@ def own_bureau(text: str, paragraphs: tuple[Paragraph, ...]) -> OwnBureau:
     else:
         jurisdiction, masked = "", False
 
+    if not level_char and not jurisdiction and head not in implied:
+        level_char = _level_spoken_for(text)
     suffix = jurisdiction[-1:] or level_char
     level: Level = _LEVEL_OF_SUFFIX.get(suffix) or implied.get(head, "")
+    head = written.most_common(1)[0][0]
     name = jurisdiction + head if jurisdiction and not masked else level_char + head
     return OwnBureau(name, level, jurisdiction, masked)
+
+
+# How a report speaks of its own level: itself (全县, 我区) and the local bodies it answers to
+# or works with (县委, 区政府, 县级, 县属); a self-reference counts twice.
+_SELF_REFERENCE = re.compile(r"[全我本]([县区市])")
+_LOCAL_BODY = re.compile(r"([县区市])(?:委|政府|人民政府|级|属|直|教育系统)")
+
+
+def _level_spoken_for(text: str) -> str:
+    """The level a report speaks for when it names its bureau without one: 全县/我县 → 县.
+
+    >>> _level_spoken_for("全县教育系统……县委县政府……全市")
+    '县'
+    """
+    found = Counter(match.group(1) for match in _SELF_REFERENCE.finditer(text))
+    found.update(found.keys())
+    found.update(match.group(1) for match in _LOCAL_BODY.finditer(text))
+    return found.most_common(1)[0][0] if found else ""
 
 
 def _mentions(text: str) -> list[_Mention]:
@@ -165,8 +193,9 @@ def _mentions(text: str) -> list[_Mention]:
             jurisdiction, masked = match.group("mask") + level_char, True
         elif level_char:
             jurisdiction = _place_name_before(text, match.start("head"), match.end("head"))
-        head = _full_heads().get(match.group("head"), match.group("head"))
-        mentions.append(_Mention(match.start(), level_char, head, jurisdiction, masked))
+        written = match.group("head")
+        head = _full_heads().get(written, written)
+        mentions.append(_Mention(match.start(), level_char, head, written, jurisdiction, masked))
     return mentions
 
 

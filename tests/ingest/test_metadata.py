@@ -36,7 +36,11 @@ from edukg.ingest.metadata import report_id
         ("北京市海淀区教育委员会工作要点", "海淀区教育委员会", "区", "海淀区", False),
         ("达拉特旗教育体育局工作总结", "达拉特旗教育体育局", "县", "达拉特旗", False),
         ("省教育厅2024年工作要点\n教育厅推进改革。", "省教育厅", "省", "", False),
-        ("全市教育系统工作总结\n学校开展活动。", "", "", "", False),
+        # A report that never names its bureau speaks for the level of 全县, 我区, 县委 (the guide's rule).
+        ("全市教育系统工作总结\n学校开展活动。", "市教育局", "市", "", False),
+        ("我局工作总结\n在县委县政府领导下，全县学校开展活动。", "县教育局", "县", "", False),
+        ("重庆某县教委工作总结\n县教委推进“双减”。", "县教委", "县", "某县", True),
+        ("工作总结\n学校开展活动。", "", "", "", False),
     ],
 )
 def test_own_bureau(text: str, bureau: str, level: str, jurisdiction: str, masked: bool) -> None:
