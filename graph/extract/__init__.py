@@ -21,11 +21,11 @@ from edukg.graph.extract.mentions import (
     headed_mentions,
     marked_spans,
     own_bureau_mentions,
-    person_mentions,
     quoted_mentions,
     titled_mentions,
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
+from edukg.graph.extract.persons import person_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
@@ -113,7 +113,8 @@ def _sentence_mentions(
     sentence = report.sentences[index]
     text, start, end = report.text, sentence.start, sentence.end
     marked = titled_mentions(text, start, end, index, words) + quoted_mentions(text, start, end, index, words)
-    persons = person_mentions(text, start, end, index, words)
+    edges = {start + edge for _, word_start, word_end in tokens for edge in (word_start, word_end)}
+    persons = person_mentions(text, start, end, index, words, segmenter().tags, edges)
     spans = [(c.start, c.end) for c in marked + persons]
     headed = headed_mentions(
         text, start, tokens, index, words, marked_spans(marked, text, start, end) + spans, segmenter().tags

@@ -543,66 +543,6 @@ def _effort_name(name: str, words: Lexicons) -> bool:
     return (head.type if head is not None else _standalone_concepts()[1].get(name)) in EFFORTS
 
 
-def person_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
-    """Written personal names right after a post (部长王斌, 局长李湖)."""
-    found = []
-    for match in _after_title(words.titles).finditer(text[start:end]):
-        tail = text[start + match.start(1) : min(end, start + match.start(1) + 6)]
-        name = _person_name(tail, words)
-        if name:
-            name_start = start + match.start(1)
-            found.append(
-                Candidate(name_start, name_start + len(name), name, "Person", sentence, False, "", "")
-            )
-            found.extend(_post_bodies(text, start, start + match.start(), sentence, words))
-    return found
-
-
-@cache
-def _after_title(titles: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(title) for title in titles)
-    return re.compile(rf"(?:{alternatives})([\u4e00-\u9fff]{{2,4}})")
-
-
-def _post_bodies(text: str, floor: int, position: int, sentence: int, words: Lexicons) -> list[Candidate]:
-    """市委常委、宣传部部长: the bodies named in the posts written before a person's name."""
-    chain_start = max(floor, *(text.rfind(mark, floor, position) + 1 for mark in "，,。；;：:"))
-    found = []
-    cursor = chain_start
-    for element in re.split(r"(、)", text[chain_start : position + 1]):
-        element_start = cursor
-        cursor += len(element)
-        title = next((t for t in words.titles if element.endswith(t)), "")
-        body = element[: len(element) - len(title)] if title else ""
-        head = words.head_of(body) if body else None
-        if body and ((head is not None and head.type == "Bureau") or BARE_BODY.match(body)):
-            found.append(
-                Candidate(
-                    element_start, element_start + len(body), body, "Bureau", sentence, False, "", "post"
-                )
-            )
-    return found
-
-
-PERSON_END = re.compile(
-    r"^(?:同志|在|就|对|主持|出席|带队|实地|调研|讲授|作|为|表示|指出|强调|发表|率|等|，|、|。)"
-)
-
-
-def _person_name(tail: str, words: Lexicons) -> str:
-    for length in (3, 2):
-        candidate = tail[:length]
-        if len(candidate) < length:
-            continue
-        surname_ok = candidate[0] in words.surnames or candidate[:2] in words.surnames
-        rest = tail[length:]
-        if surname_ok and (not rest or PERSON_END.match(rest)):
-            if any(mark in candidate for mark in "的了和与及是"):
-                return ""
-            return candidate
-    return ""
-
-
 @cache
 def _own_aliases(aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(alias) for alias in aliases))
