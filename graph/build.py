@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,9 @@ from edukg.errors import InputError
 from edukg.graph import resolve
 from edukg.graph.extract import extract
 from edukg.ingest import read_report
+from edukg.ingest.locate import location_of
 from edukg.ontology.concepts import concept_by_id
+from edukg.ontology.places import level_of, place_by_code
 from edukg.records import Entity, Evidence, Extraction, Report
 
 T = TypeVar("T")
@@ -155,6 +158,7 @@ class ReportPart:
     report: str  # report id
     report_node: Node
     place_node: Node
+    places_above: list[Node]  # the named divisions above the report's own, nearest first
     entities: list[Node]  # one per extracted entity, in extraction order (two may share a node)
     concepts: list[Node]
     edges: list[Edge]
@@ -207,6 +211,9 @@ def report_part(extraction: Extraction) -> ReportPart:
             )
             edges.append((node, concept_node, "INSTANCE_OF", mention_evidence))
     edges.append((report_node, ids[extraction.bureau], "ISSUED_BY", []))
+    above = _places_above(report)
+    inner = [place, *(node for node, _ in above)]
+    edges.extend((node, outer, "LOCATED_IN", []) for node, outer in pairwise(inner))
     edges.extend(
         (ids[relation.source], ids[relation.target], relation.type, [rows.row(e) for e in relation.evidence])
         for relation in extraction.relations
@@ -221,16 +228,37 @@ def report_part(extraction: Extraction) -> ReportPart:
         "jurisdiction": report.jurisdiction,
         "masked": report.jurisdiction_masked,
         "chars": len(report.text),
+        **report.location.properties(),
     }
     place_attributes = {
         "label": "Jurisdiction",
         "name": resolve.jurisdiction_name(report),
         "level": report.level,
         "masked": report.jurisdiction_masked or not report.jurisdiction,
+        **report.location.properties(),
     }
     return ReportPart(
-        report.id, (report_node, report_attributes), (place, place_attributes), entities, concepts, edges
+        report.id,
+        (report_node, report_attributes),
+        (place, place_attributes),
+        above,
+        entities,
+        concepts,
+        edges,
     )
+
+
+def _places_above(report: Report) -> list[Node]:
+    """The Jurisdiction nodes of the named divisions above the report's own: a county's
+    city and province, each one node for every report in it."""
+    nodes = []
+    for name, code in resolve.places_above(report):
+        place = place_by_code(code)
+        level = level_of(place) if place else ""
+        location = location_of(place, "text").properties()
+        attributes = {"label": "Jurisdiction", "name": name, "level": level, "masked": False, **location}
+        nodes.append((resolve.place_node_id(code), attributes))
+    return nodes
 
 
 def _add_entity(graph: nx.MultiDiGraph, node: str, report_id: str, attributes: dict[str, Any]) -> None:
@@ -288,8 +316,8 @@ def add_part(graph: nx.MultiDiGraph, part: ReportPart) -> None:
         # Two files with one text are one Report node, named after the first file by name.
         graph.nodes[report_node]["source"] = report_attributes["source"]
     _add_node(graph, report_node, part.report, **report_attributes)
-    place, place_attributes = part.place_node
-    _add_node(graph, intern(place), part.report, **place_attributes)
+    for place, place_attributes in (part.place_node, *part.places_above):
+        _add_node(graph, intern(place), part.report, **place_attributes)
     for node, attributes in part.entities:
         _add_entity(graph, intern(node), part.report, attributes)
     for node, attributes in part.concepts:

@@ -119,6 +119,12 @@ _ATTRIBUTES: dict[str, _Attribute] = {
     "bureau": (EDUKG.bureauName, _zh),
     "level": (EDUKG.level, _string),
     "chars": (EDUKG.chars, _count),
+    "province": (EDUKG.provinceName, _zh),
+    "province_code": (EDUKG.provinceCode, _string),
+    "city": (EDUKG.cityName, _zh),
+    "city_code": (EDUKG.cityCode, _string),
+    "county": (EDUKG.countyName, _zh),
+    "county_code": (EDUKG.countyCode, _string),
 }
 
 

@@ -101,7 +101,8 @@ def ancestors(place: Place) -> tuple[Place, ...]:
 
 def level_of(place: Place) -> str:
     """The level character a report writes for the place: 省 for a province, 市 for a
-    prefecture (州 and 盟 included), and the county's own ending (县 区 市; 旗 is a 县).
+    prefecture (州 and 盟 included), and the county's own ending (县 区 市; 旗 is a 县;
+    ``""`` for the few others, such as townships listed as counties).
 
     >>> [level_of(p) for p in places_named("寿光市") + places_named("甘南州") + places_named("广西")]
     ['市', '市', '省']
@@ -110,7 +111,8 @@ def level_of(place: Place) -> str:
         return "省"
     if place.kind == "city":
         return "市"
-    return {"旗": "县"}.get(place.name[-1], place.name[-1])
+    ending = "县" if place.name.endswith("旗") else place.name[-1]
+    return ending if ending in "市区县" else ""
 
 
 def chain(place: Place) -> tuple[str, str, str]:
