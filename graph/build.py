@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +25,9 @@ from edukg.errors import InputError
 from edukg.graph import resolve
 from edukg.graph.extract import extract
 from edukg.ingest import read_report
-from edukg.ingest.locate import location_of
+from edukg.ingest.locate import PlaceOverride, location_of, with_place
 from edukg.ontology.concepts import concept_by_id
-from edukg.ontology.places import level_of, place_by_code
+from edukg.ontology.places import Place, level_of, place_by_code
 from edukg.records import Entity, Evidence, Extraction, Report
 
 T = TypeVar("T")
@@ -347,14 +347,20 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     return _finish(graph)
 
 
-def extract_path(path: str | Path) -> Extraction:
-    """Read and extract one report file; raises InputError for a file that cannot be read."""
-    return extract(read_report(path))
+def extract_path(path: str | Path, places: Mapping[str, Place] | None = None) -> Extraction:
+    """Read and extract one report file, placed where ``places`` says by its file name if it
+    names it; raises InputError for a file that cannot be read."""
+    report = read_report(path)
+    if places and report.source in places:
+        report = with_place(report, places[report.source])
+    return extract(report)
 
 
-def _extract_then(path: Path, then: Callable[[Extraction], Any] | None) -> Any:
+def _extract_then(
+    path: Path, then: Callable[[Extraction], Any] | None, places: Mapping[str, Place] | None = None
+) -> Any:
     try:
-        extraction = extract_path(path)
+        extraction = extract_path(path, places)
     except InputError as error:
         return Failure(error.path, error.reason)
     return then(extraction) if then else extraction
@@ -365,15 +371,19 @@ def _in_workers(paths: Sequence[Path], workers: int) -> bool:
 
 
 def iter_extractions(
-    paths: Sequence[Path], workers: int = 1, then: Callable[[Extraction], T] | None = None
+    paths: Sequence[Path],
+    workers: int = 1,
+    then: Callable[[Extraction], T] | None = None,
+    places: Mapping[str, Place] | None = None,
 ) -> Iterator[Extraction | T | Failure]:
     """Each report's extraction, or its failure, in the order of ``paths``.
 
     With ``then``, what ``then`` makes of each extraction instead, made in the process that
     extracted it: with ``workers`` > 1 only that result travels back, so ``then`` must pickle
-    (a module-level function or a ``functools.partial`` of one).
+    (a module-level function or a ``functools.partial`` of one). ``places`` places reports
+    by file name (see :func:`extract_path`).
     """
-    work = partial(_extract_then, then=then)
+    work = partial(_extract_then, then=then, places=places)
     if _in_workers(paths, workers):
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
@@ -405,6 +415,16 @@ def _collector_paused(paused: bool) -> Iterator[None]:
         gc.enable()
 
 
+def _places(overrides: Mapping[str, PlaceOverride]) -> dict[str, Place]:
+    placed = {}
+    for name, override in overrides.items():
+        try:
+            placed[name] = override.place()
+        except ValueError as error:
+            raise InputError(name, f"its place: {error}") from None
+    return placed
+
+
 def _part_and(
     extraction: Extraction, per_report: Callable[[Extraction], T] | None
 ) -> tuple[ReportPart, T | None]:
@@ -417,21 +437,25 @@ def build_from_paths(
     progress: Callable[[], None] | None = None,
     per_report: Callable[[Extraction], T] | None = None,
     on_report: Callable[[T], None] | None = None,
+    places: Mapping[str, PlaceOverride] | None = None,
 ) -> BuildResult:
     """The main job: find reports under ``paths``, read, extract, resolve, build the graph.
 
     Each report goes into the graph as it arrives, so memory holds only the graph. For other
     output per report (the CLI's extraction files), ``per_report`` makes it from the
     extraction in the process that extracted it (it must pickle, see :func:`iter_extractions`)
-    and ``on_report`` takes it here, in the order of the reports.
+    and ``on_report`` takes it here, in the order of the reports. ``places`` maps a report's
+    file name to the place the user gives it, over the one its text names; an override that
+    names no division of the gazetteer is an InputError before anything is read.
     """
     from edukg.ingest import find_reports
 
     graph = nx.MultiDiGraph()
     failures: list[Failure] = []
     read = 0
+    placed = _places(places or {})
     reports = find_reports(paths)
-    outcomes = iter_extractions(reports, workers, partial(_part_and, per_report=per_report))
+    outcomes = iter_extractions(reports, workers, partial(_part_and, per_report=per_report), placed)
     with _collector_paused(_in_workers(reports, workers)):
         for outcome in outcomes:
             if isinstance(outcome, Failure):

@@ -15,16 +15,20 @@ masked, and only the places above it are named.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
+from edukg.errors import InputError
 from edukg.ingest.metadata import MASK, OwnBureau
 from edukg.ontology import lexicon_table
-from edukg.ontology.places import Place, ancestors, chain, gazetteer, level_of, places_named
-from edukg.records import Level, Location
+from edukg.ontology.places import Place, ancestors, chain, gazetteer, level_of, place_by_code, places_named
+from edukg.records import Level, Location, Report
 
 _LEVELS = "省市区县"
 # A higher rank is a lower level: a report speaks for the lowest level it calls its own.
@@ -269,3 +273,108 @@ def place_report(text: str, title: str, bureau: OwnBureau) -> Placement:
         )
     jurisdiction = masked_as or (bureau.jurisdiction if not bureau.masked else "")
     return Placement(location_of(above, "text" if above else ""), level, jurisdiction, bool(masked_as), name)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the user's places
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceOverride:
+    """A report's place as the user gives it: names of the gazetteer (any may be ``""``,
+    full or short: 山东省 or 山东) or a six-digit adcode, which wins."""
+
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    adcode: str = ""
+
+    def place(self) -> Place:
+        """The gazetteer's division, the lowest named; ValueError saying why there is none.
+
+        >>> PlaceOverride("山东", "", "阳谷").place().adcode
+        '371521'
+        >>> PlaceOverride(adcode="371521").place().name
+        '阳谷县'
+        """
+        if self.adcode:
+            found = place_by_code(self.adcode)
+            if found is None:
+                raise ValueError(f"no division has the adcode {self.adcode!r}")
+            return found
+        above: Place | None = None
+        for kind, name in (("province", self.province), ("city", self.city), ("county", self.county)):
+            if not name:
+                continue
+            inside = [
+                place
+                for place in places_named(name)
+                if place.kind == kind and (above is None or above in ancestors(place))
+            ]
+            if len(inside) != 1:
+                where = f" in {above.name}" if above else ""
+                what = "no" if not inside else "more than one"
+                raise ValueError(f"{what} {kind} named {name!r}{where}")
+            above = inside[0]
+        if above is None:
+            raise ValueError("no province, city, county or adcode given")
+        return above
+
+
+def with_place(report: Report, place: Place) -> Report:
+    """The report placed in ``place`` as the user said. The place becomes the report's own
+    when it is of the report's level (or the level is unknown); a place above the report's
+    level (only the city of a district) fills the location and leaves the own place as it was.
+    """
+    location = location_of(place, "override")
+    level = level_of(place)
+    if report.level and level and _RANK[level] != _RANK[report.level]:
+        return replace(report, location=location)
+    bureau = OwnBureau(report.bureau, report.level, report.jurisdiction, report.jurisdiction_masked)
+    head = _head(bureau)
+    if head in _implied_heads() and level != "省":
+        head = "教育局"
+    return replace(
+        report,
+        location=location,
+        level=level or report.level,
+        jurisdiction=place.name,
+        jurisdiction_masked=False,
+        bureau=place.name + head if head else "",
+    )
+
+
+def read_places(path: str | Path) -> dict[str, PlaceOverride]:
+    """The places a CSV file gives, by report file name; InputError naming the line and why.
+
+    One report a line: its file name, then its province, city and county as the gazetteer
+    names them (full or short, any may be empty), or its file name and a six-digit adcode.
+    A first line whose first cell starts with ``file`` is a header::
+
+        file,province,city,county
+        report-11.txt,山东,聊城,阳谷县
+        report-16.txt,140423
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read the places file: {error}") from None
+    places: dict[str, PlaceOverride] = {}
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells) or (number == 1 and cells[0].lower().startswith("file")):
+            continue
+        name, values = cells[0], cells[1:]
+        given = [value for value in values if value]
+        if not name or not given or len(values) > 3:
+            raise InputError(
+                path, f"line {number}: expected a file name, then province, city, county or an adcode"
+            )
+        override = PlaceOverride(adcode=given[0]) if given[0].isdigit() else PlaceOverride(*values)
+        try:
+            override.place()
+        except ValueError as error:
+            raise InputError(path, f"line {number}: {error}") from None
+        if name in places:
+            raise InputError(path, f"line {number}: {name} is placed twice")
+        places[name] = override
+    return places

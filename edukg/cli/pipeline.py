@@ -18,6 +18,7 @@ from edukg.graph.export_graphml import write_graph_files
 from edukg.graph.export_json import json_text
 from edukg.graph.extract import to_guide_json
 from edukg.ingest import find_reports
+from edukg.ingest.locate import read_places
 from edukg.records import Extraction
 
 
@@ -143,6 +144,12 @@ def summary(result: BuildResult) -> str:
 @click.option(
     "--load", "load_store", is_flag=True, help="Also load the graph into the store (see edukg load)."
 )
+@click.option(
+    "--places",
+    "places_file",
+    type=click.Path(dir_okay=False),
+    help="A CSV file placing reports by file name, over what their text names (format above).",
+)
 @store_options
 def build(
     paths: tuple[str, ...],
@@ -150,6 +157,7 @@ def build(
     workers: int,
     strict: bool,
     load_store: bool,
+    places_file: str | None,
     uri: str | None,
     user: str | None,
     password: str | None,
@@ -160,11 +168,24 @@ def build(
     With no PATH, builds the bundled sample reports. With --load, also loads the graph
     into the embedded FalkorDB under --out (or the store --uri names).
 
+    With --places, a CSV file gives reports their place: a line per report with its
+    file name, then its province, city and county as the gazetteer names them (full
+    or short, any may be empty), or its file name and a six-digit adcode. A first
+    line starting with "file" is a header.
+
     \b
     Example:
       edukg build data/reports --out out --workers 2
       edukg build --load
+      edukg build reports --places places.csv
+
+    \b
+    places.csv:
+      file,province,city,county
+      report-11.txt,山东省,聊城市,阳谷县
+      report-16.txt,140423
     """
+    places = read_places(places_file) if places_file else None
     inputs = list(paths) or [str(bundled_reports())]
     files = find_reports(inputs)
     folder = Path(out)
@@ -176,6 +197,7 @@ def build(
             progress=bar.update,
             per_report=extraction_file,
             on_report=ExtractionWriter(extraction_folder),
+            places=places,
         )
     write_graph_files(result.graph, folder / "graph.json", folder / "graph.graphml", processes=workers)
     _report_failures(result.failures)
