@@ -66,7 +66,7 @@ class _Seen:
 
     places: tuple[Place, ...]
     start: int
-    own: bool  # written as the report's own: at the title's start or before 教育, 人民政府 …
+    own: bool  # written as the report's own: at the title's start, after 《, before 教育, 人民政府 …
 
 
 @cache
@@ -119,7 +119,11 @@ def _masked_name(text: str, level: str) -> str:
     """The most frequent masked place of ``level``, or of any level if it is ``""`` (XX区,
     xx 市), without its spaces."""
     pattern = re.compile(rf"[{re.escape(MASK)}]+[ \u3000]?[{level or _LEVELS}](?![{_NOT_A_LEVEL_AFTER}])")
-    found = Counter(match.group().replace(" ", "").replace("\u3000", "") for match in pattern.finditer(text))
+    found = Counter(
+        match.group().replace(" ", "").replace("\u3000", "")
+        for match in pattern.finditer(text)
+        if not _away(text, match.start())
+    )
     return found.most_common(1)[0][0] if found else ""
 
 
@@ -153,7 +157,7 @@ def _away(text: str, start: int) -> bool:
 
 def _seen(text: str, title_start: int) -> list[_Seen]:
     """The place names the report writes as its own or its superiors', passing mentions left out."""
-    own_after = _cues()["own-after"]
+    own_after, own_before = _cues()["own-after"], _cues()["own-before"]
     matches = [(match.start(), match.end(), match.group()) for match in gazetteer().pattern.finditer(text)]
     full_written = {
         written for *_, written in matches if not any(p.short == written for p in places_named(written))
@@ -164,7 +168,7 @@ def _seen(text: str, title_start: int) -> list[_Seen]:
         places = places_named(written)
         if (start and text[start - 1] in MASK) or _away(text, start):
             continue
-        own = start == title_start or text.startswith(own_after, end)
+        own = start == title_start or text.endswith(own_before, 0, start) or text.startswith(own_after, end)
         if written not in full_written:
             # A short form: a place when its full name is written too, or when it acts
             # (寿光教育) and is no common word.
@@ -256,9 +260,11 @@ def place_report(text: str, title: str, bureau: OwnBureau) -> Placement:
         # A bureau above the level the report speaks for is its superior (获省教育厅肯定).
         head = "教育局" if head in _implied_heads() else head
         level = spoken
-    masked_as = bureau.jurisdiction if bureau.masked else ""
-    if not masked_as and not bureau.jurisdiction:
-        masked_as = _masked_name(text, level)
+    masked_as = ""
+    if bureau.masked or not bureau.jurisdiction:
+        # A masked place the report only visits or helps (与某县结对) is not its own.
+        written = _masked_name(text, level)
+        masked_as = (bureau.jurisdiction or written) if written else ""
         level = level or masked_as[-1:]
     name = bureau.name if bureau.jurisdiction or not head else level + head
     title_start = text.find(title) if title else -1
