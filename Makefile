@@ -20,8 +20,8 @@ $(BIN)/edukg: pyproject.toml
 
 demo: $(BIN)/edukg
 	$(BIN)/edukg build --out out
-	$(BIN)/edukg view --graph out/graph.json --out out/views
-	$(BIN)/edukg export rdf --graph out/graph.json --format turtle --out out/graph.ttl
+	$(BIN)/edukg view --out out
+	$(BIN)/edukg export rdf --out out
 	@echo "open out/views/index.html; query with: $(BIN)/edukg load && $(BIN)/edukg query list"
 
 system:
