@@ -39,10 +39,13 @@ from pyvis.network import Network
 from edukg.graph import layout
 from edukg.ontology import check_label, check_relation, read_text, schema
 
-MAX_NODES = 400  # the whole-graph view keeps this many of the most connected nodes
+MAX_NODES = 400  # a view keeps this many nodes: the lowest ranks of view-style.toml, then the most connected
 LABEL_CHARS = 18  # longer names are shortened on the canvas; the tooltip has them whole
 EVIDENCE_SHOWN = 3  # evidence sentences per edge tooltip
 SETTLE_ITERATIONS = 60  # physics steps in the browser after the precomputed layout
+LABEL_SCALE = 0.75  # on pages that label on zoom, names show from this zoom on (and on hover, on a match)
+LABEL_ALL_UP_TO = 60  # a report's page names every node up to this many nodes, larger ones on zoom
+ANCHORS = ("Jurisdiction", "Report")  # node labels always named: what a reader finds their way by
 
 # vis sizes these shapes by their label, so a size value would only skew the others' scale
 _LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})
@@ -52,21 +55,41 @@ _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """One entry of a page's evidence list: a sentence of a report and the nodes it states."""
+
+    report: str
+    index: int  # the sentence's number in its report
+    text: str
+    status: str
+    nodes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     """One page: ``graph`` holds the nodes and edges to draw, with the knowledge graph's
     attributes plus ``place`` (id of the node's jurisdiction, ``""`` when shared),
-    ``place_name``, ``sources`` and ``evidence`` on every node."""
+    ``place_name``, ``sources`` and ``evidence`` on every node.
+
+    ``hidden`` names the node labels and relationship types the page starts with unticked;
+    ``sentences`` is the page's evidence list; ``labels_on_zoom`` shows names only from a
+    zoom on, or on the node under the pointer and on search matches (large pages).
+    """
 
     stem: str
     title: str
     graph: nx.MultiDiGraph
     notice: str = ""
+    hidden: frozenset[str] = frozenset()
+    sentences: tuple[Sentence, ...] = ()
+    labels_on_zoom: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Style:
     nodes: dict[str, dict[str, Any]]
     edges: dict[str, dict[str, Any]]
+    hidden: dict[str, frozenset[str]]  # view stem -> labels and types unticked at first
 
 
 @cache
@@ -76,7 +99,15 @@ def view_style() -> Style:
     return Style(
         nodes={check_label(label): style for label, style in table["node"].items()},
         edges={check_relation(kind): style for kind, style in table["edge"].items()},
+        hidden={
+            stem: frozenset(_check_kind(kind) for kind in settings.get("hidden", ()))
+            for stem, settings in table.get("view", {}).items()
+        },
     )
+
+
+def _check_kind(kind: str) -> str:
+    return check_relation(kind) if kind.isupper() else check_label(kind)
 
 
 def script_json(value: Any) -> str:
@@ -98,11 +129,14 @@ def report_stem(report: str) -> str:
 
 
 def whole_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
-    """The whole graph, or its ``max_nodes`` most connected nodes when it is larger."""
-    kept, notice = _most_connected(graph, max_nodes)
-    return View(
-        "graph", "Knowledge graph", _subgraph(graph, kept, graph.subgraph(kept).edges(keys=True)), notice
-    )
+    """The whole graph, or ``max_nodes`` of its nodes when it is larger (see ``cut``).
+
+    It opens with metrics, reports and MENTIONED_IN unticked, and names on zoom.
+    """
+    kept, notice = cut(graph, max_nodes)
+    drawn = _subgraph(graph, kept, graph.subgraph(kept).edges(keys=True))
+    hidden = view_style().hidden.get("graph", frozenset())
+    return View("graph", "Knowledge graph", drawn, notice, hidden=hidden, labels_on_zoom=True)
 
 
 def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
@@ -139,56 +173,30 @@ def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
         view.nodes[concept]["shared_by"] = sorted(
             view.nodes[place]["place_name"] for place in view.predecessors(concept)
         )
-    kept, notice = _most_connected(view, max_nodes)
+    kept, notice = cut(view, max_nodes)
     return View(
         "cities", "Cities side by side: shared national initiatives", view.subgraph(kept).copy(), notice
     )
 
 
 def report_view(graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES) -> View:
-    """One report: its own bureau, its initiatives, their parts and their metrics.
+    """One report: every entity it mentions, the relations it states between them, and
+    its sentences as the evidence list.
 
-    Only what this report states is drawn; a node with no such edge is tied to the
-    report node, so that every node sits near its report.
+    An entity with no relation stated in this report is tied to the report node, so that
+    every node sits near its report.
     """
-    initiative_labels = {check_label(name) for name in ("Programme", "Campaign", "Policy")}
-
-    def stated(u: str, v: str, kind: str) -> bool:
-        return u == report or report in graph.edges[u, v, kind].get("reports", ())
-
-    bureaus = [bureau for _, bureau, kind in graph.out_edges(report, keys=True) if kind == "ISSUED_BY"]
-    kept = {report, *bureaus}
-    kept.update(
+    drawn = {"ISSUED_BY", "RESPONSIBLE_FOR", "PART_OF", "MEASURED_BY"}
+    kept = {
         node
         for node, attrs in graph.nodes(data=True)
-        if attrs["label"] in initiative_labels and report in attrs.get("reports", ())
-    )
-    kept.update(
-        target
-        for bureau in bureaus
-        for _, target, kind in graph.out_edges(bureau, keys=True)
-        if kind == "RESPONSIBLE_FOR" and stated(bureau, target, kind)
-    )
-    frontier = list(kept - {report})
-    while frontier:
-        node = frontier.pop()
-        parts = [
-            u for u, _, kind in graph.in_edges(node, keys=True) if kind == "PART_OF" and stated(u, node, kind)
-        ]
-        metrics = [
-            v
-            for _, v, kind in graph.out_edges(node, keys=True)
-            if kind == "MEASURED_BY" and stated(node, v, kind)
-        ]
-        for found in (*parts, *metrics):
-            if found not in kept:
-                kept.add(found)
-                frontier.append(found)
-    drawn = {"ISSUED_BY", "RESPONSIBLE_FOR", "PART_OF", "MEASURED_BY"}
+        if attrs["label"] not in _STRUCTURE and report in attrs.get("reports", ())
+    }
+    kept.add(report)
     edges = [
         (u, v, kind)
-        for u, v, kind in graph.subgraph(kept).edges(keys=True)
-        if kind in drawn and stated(u, v, kind)
+        for u, v, kind, reports in graph.subgraph(kept).edges(keys=True, data="reports")
+        if kind in drawn and (u == report or report in (reports or ()))
     ]
     tied = {node for u, v, _ in edges for node in (u, v)}
     edges += [(node, report, "MENTIONED_IN") for node in sorted(kept - tied - {report})]
@@ -196,16 +204,69 @@ def report_view(graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES)
     title, source = attrs.get("title") or attrs["name"], attrs.get("source", "")
     heading = f"{title} ({source})" if source and title != Path(source).stem else source or title
     view = _subgraph(graph, sorted(kept), edges)
-    shown, notice = _most_connected(view, max_nodes)
-    return View(report_stem(report), heading, view.subgraph(shown).copy(), notice)
+    shown, notice = cut(view, max_nodes)
+    return View(
+        report_stem(report),
+        heading,
+        view.subgraph(shown).copy(),
+        notice,
+        sentences=_sentences(graph, report, set(shown)),
+        labels_on_zoom=len(shown) > LABEL_ALL_UP_TO,
+    )
 
 
-def _most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[list[str], str]:
-    """The ``max_nodes`` nodes with most edges (ties by id), and a notice if that left any out."""
-    kept = sorted(graph, key=lambda node: (-graph.degree(node), node))[:max_nodes]
+_STRUCTURE = frozenset({"Report", "Jurisdiction", "Concept"})  # node labels that are not entities
+
+
+def _sentences(graph: nx.MultiDiGraph, report: str, nodes: set[str]) -> tuple[Sentence, ...]:
+    """The sentences of ``report`` that state something about ``nodes``, in report order,
+    each with the nodes it states (from the evidence of their edges)."""
+    found: dict[int, tuple[str, str]] = {}
+    stated: dict[int, set[str]] = {}
+    for u, v, evidence in graph.edges(nodes, data="evidence"):
+        for item in evidence or ():
+            if item.get("report") == report:
+                index = item["sentence"]
+                found.setdefault(index, (item["text"], item.get("status", "")))
+                stated.setdefault(index, set()).update(node for node in (u, v) if node in nodes)
+    for u, v, evidence in graph.in_edges(nodes, data="evidence"):
+        for item in evidence or ():
+            if item.get("report") == report and u not in nodes:
+                index = item["sentence"]
+                found.setdefault(index, (item["text"], item.get("status", "")))
+                stated.setdefault(index, set()).add(v)
+    return tuple(
+        Sentence(report, index, text, status, tuple(sorted(stated[index] - {report})))
+        for index, (text, status) in sorted(found.items())
+    )
+
+
+def cut(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[list[str], str]:
+    """The ``max_nodes`` nodes a view keeps, and a notice if that left any out.
+
+    Nodes are kept by meaning first: the lowest ``rank`` of ``ontology/view-style.toml``
+    (bodies, initiatives, national concepts), then within a rank the most connected, not
+    counting MENTIONED_IN (which ties every entity to its reports), ties by id.
+    """
+    ranks = {label: style["rank"] for label, style in view_style().nodes.items()}
+
+    def order(node: str) -> tuple[int, int, str]:
+        degree = sum(
+            1
+            for edges in (graph.out_edges, graph.in_edges)
+            for *_, kind in edges(node, keys=True)
+            if kind != "MENTIONED_IN"
+        )
+        return ranks[graph.nodes[node]["label"]], -degree, node
+
+    kept = sorted(graph, key=order)[:max_nodes]
     if len(graph) <= max_nodes:
         return kept, ""
-    return kept, f"Showing the {max_nodes} most connected of {len(graph)} nodes, and the edges between them."
+    first = sorted({label for label, rank in ranks.items() if rank == min(ranks.values())})
+    return kept, (
+        f"Showing {max_nodes} of {len(graph)} nodes: {', '.join(first)} first, then the most "
+        "connected of the rest, and the edges between them."
+    )
 
 
 def _subgraph(
@@ -349,9 +410,11 @@ def to_html(view: View) -> str:
             title=view.title,
             notice=view.notice,
             cities=[{"id": city, "name": name} for city, name in cities],
+            evidence_list=bool(view.sentences),
             node_legend=[
                 {
                     "key": label,
+                    "shown": label not in view.hidden,
                     "name": f"{names[label]['zh']} {label}",
                     "count": node_counts[label],
                     "color": style.nodes[label]["color"],
@@ -361,12 +424,30 @@ def to_html(view: View) -> str:
                 if label in node_counts
             ],
             edge_legend=[
-                {"key": kind, "name": kind, "count": edge_counts[kind], **style.edges[kind]}
+                {
+                    "key": kind,
+                    "name": kind,
+                    "count": edge_counts[kind],
+                    "shown": kind not in view.hidden,
+                    **style.edges[kind],
+                }
                 for kind in schema().relation_types
                 if kind in edge_counts
             ],
             data=Markup(
-                script_json({"nodes": net.nodes, "edges": net.edges, "options": _options(len(graph))})
+                script_json(
+                    {
+                        "nodes": net.nodes,
+                        "edges": net.edges,
+                        "options": _options(len(graph)),
+                        "labelScale": LABEL_SCALE if view.labels_on_zoom else 0,
+                        "anchors": list(ANCHORS),
+                        "sentences": [
+                            {"text": item.text, "status": item.status, "nodes": list(item.nodes)}
+                            for item in view.sentences
+                        ],
+                    }
+                )
             ),
             vis_js=Markup(_VIS_FILES.joinpath("vis-network.min.js").read_text(encoding="utf-8")),
             vis_css=Markup(_VIS_FILES.joinpath("vis-network.css").read_text(encoding="utf-8")),
@@ -376,9 +457,18 @@ def to_html(view: View) -> str:
     )
 
 
+def metric_value(value: str, unit: str) -> str:
+    """A metric's value with its unit once: the value is as written, usually with the unit.
+
+    >>> metric_value("1665万元", "万元"), metric_value("95%", "%"), metric_value("120", "所")
+    ('1665万元', '95%', '120所')
+    """
+    return value if value.endswith(unit) else value + unit
+
+
 def _display_name(attrs: dict[str, Any]) -> str:
     if attrs["label"] == "Metric" and attrs.get("value"):
-        return f"{attrs['name']} {attrs['value']}{attrs.get('unit', '')}"
+        return f"{attrs['name']} {metric_value(attrs['value'], attrs.get('unit') or '')}"
     if attrs["label"] == "Jurisdiction":
         return attrs["place_name"]
     return attrs.get("title") or attrs["name"] if attrs["label"] == "Report" else attrs["name"]
@@ -454,8 +544,8 @@ def _options(node_count: int) -> dict[str, Any]:
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "font": {"size": 9, "color": "#666", "strokeWidth": 2},
-            # relation names appear once zoomed in far enough to read them
-            "scaling": {"label": {"drawThreshold": 8}},
+            # relation names appear once zoomed in far enough to read them (about 1.5x)
+            "scaling": {"label": {"drawThreshold": 13}},
             "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2},
         },
     }

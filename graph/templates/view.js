@@ -1,4 +1,5 @@
-// The page's behaviour: draw the network, tooltips, search, type/relation/city filters.
+// The page's behaviour: draw the network, tooltips, search, type/relation/city filters,
+// names on zoom, and the evidence list of a report's page.
 // Report text arrives as JSON and is only ever put into the page as text (textContent),
 // never as markup.
 (function () {
@@ -27,6 +28,59 @@
   var network = new vis.Network(document.getElementById("network"), { nodes: nodes, edges: edges }, data.options);
   var view = { network: network, nodes: nodes, edges: edges, ready: false };
   window.edukgView = view;
+  var allIds = data.nodes.map(function (node) { return node.id; });
+
+  // Names: on a large page (labelScale > 0) a name shows only from that zoom on, on the
+  // node under the pointer, and on what a search or an evidence sentence picked.
+  var LABEL = "#222", NO_LABEL = "rgba(0,0,0,0)", DIM = 0.15;
+  var zoomed = null, hovered = null, matched = null;
+
+  var anchors = {};
+  data.nodes.forEach(function (node) { anchors[node.id] = data.anchors.indexOf(node.type) !== -1; });
+  function labelColour(id) {
+    var named = !data.labelScale || zoomed || anchors[id] || id === hovered || (matched !== null && matched[id]);
+    return named ? LABEL : NO_LABEL;
+  }
+  function paintLabels(ids) {
+    nodes.update(ids.map(function (id) { return { id: id, font: { color: labelColour(id) } }; }));
+  }
+  network.on("afterDrawing", function () {
+    var now = network.getScale() >= data.labelScale;
+    if (data.labelScale && now !== zoomed) {
+      zoomed = now;
+      paintLabels(allIds);
+    }
+  });
+  network.on("hoverNode", function (event) {
+    var before = hovered;
+    hovered = event.node;
+    paintLabels(before === null ? [hovered] : [before, hovered]);
+  });
+  network.on("blurNode", function () {
+    var before = hovered;
+    hovered = null;
+    if (before !== null) { paintLabels([before]); }
+  });
+
+  // What does not match a search (or the chosen sentence) is dimmed, not hidden.
+  function paintMatches() {
+    nodes.update(data.nodes.map(function (node) {
+      return { id: node.id, opacity: matched === null || matched[node.id] ? 1 : DIM };
+    }));
+    edges.update(data.edges.map(function (edge) {
+      var lit = matched === null || (matched[edge.from] && matched[edge.to]);
+      return { id: edge.id, color: { color: edge.color.color, highlight: edge.color.highlight, opacity: lit ? 1 : DIM } };
+    }));
+    paintLabels(allIds);
+  }
+  function match(ids) {
+    matched = null;
+    if (ids !== null) {
+      matched = {};
+      ids.forEach(function (id) { matched[id] = true; });
+    }
+    paintMatches();
+  }
 
   function markReady() {
     network.setOptions({ physics: { enabled: false } });
@@ -95,6 +149,7 @@
       }).map(function (node) { return node.id; });
     }
     network.selectNodes(found);
+    match(query === "" ? null : found);
     document.getElementById("search-count").textContent = query === "" ? "" : found.length + " found";
     if (found.length > 0) {
       network.fit({ nodes: found, animation: false });
@@ -106,5 +161,32 @@
   });
   document.getElementById("city").addEventListener("change", applyFilters);
   document.getElementById("search").addEventListener("input", search);
+
+  // A report's page: its sentences; choosing one picks the nodes it states.
+  var list = document.getElementById("evidence");
+  var chosen = null;
+  function choose(index, item) {
+    list.querySelectorAll("li.chosen").forEach(function (other) { other.classList.remove("chosen"); });
+    chosen = chosen === index ? null : index;
+    if (chosen === null) {
+      network.selectNodes([]);
+      match(null);
+      return;
+    }
+    list.children[index].classList.add("chosen");
+    var ids = data.sentences[index].nodes.filter(function (id) { return !nodes.get(id).hidden; });
+    network.selectNodes(ids);
+    match(ids);
+    if (ids.length > 0) { network.fit({ nodes: ids, animation: false }); }
+  }
+  if (list) {
+    data.sentences.forEach(function (item, index) {
+      var entry = document.createElement("li");
+      entry.textContent = item.text;
+      entry.className = item.status;
+      entry.addEventListener("click", function () { choose(index, item); });
+      list.appendChild(entry);
+    });
+  }
   applyFilters();
 })();

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,16 @@ def node_id(label: str, *identity: str) -> str:
 
 
 def evidence(report: str, text: str) -> dict[str, Any]:
-    return {"report": report, "sentence": 0, "start": 0, "end": len(text), "text": text, "status": "reported"}
+    """An evidence row; one text is one sentence of its report (its number made from the text)."""
+    sentence = zlib.crc32(text.encode()) % 1000
+    return {
+        "report": report,
+        "sentence": sentence,
+        "start": 0,
+        "end": len(text),
+        "text": text,
+        "status": "reported",
+    }
 
 
 @dataclass
@@ -139,7 +149,7 @@ def make_crafted(text: Callable[[str], str] = lambda name: name) -> Crafted:
     ids["p2"] = make.entity("Programme", text("芜湖双减行动"), [ids["r1"]], ids["double"])
     ids["p3"] = make.entity("Programme", text("思政课一体化建设"), [ids["r1"]])
     ids["m1"] = make.entity("Metric", text("覆盖学校"), [ids["r1"]])
-    make.graph.nodes[ids["m1"]].update(value="120", unit="所", numeric=120.0, masked=False, comparison="")
+    make.graph.nodes[ids["m1"]].update(value="120所", unit="所", numeric=120.0, masked=False, comparison="")
     ids["b2"] = make.entity("Bureau", text("**市教育局"), [ids["r2"]])
     ids["p4"] = make.entity("Campaign", text("双减专项治理"), [ids["r2"]], ids["double"])
     ids["q1"] = make.entity("Policy", text("课后服务实施方案"), [ids["r2"]])
@@ -214,15 +224,61 @@ PICKERS = {
 }
 
 
+def by_meaning(graph: nx.MultiDiGraph) -> list[str]:
+    """Nodes in the order a view keeps them: rank of view-style.toml, then degree without MENTIONED_IN."""
+    ranks = {label: style["rank"] for label, style in render_html.view_style().nodes.items()}
+    return sorted(
+        graph,
+        key=lambda node: (
+            ranks[graph.nodes[node]["label"]],
+            -sum(1 for *_, kind in graph.out_edges(node, keys=True) if kind != "MENTIONED_IN")
+            - sum(1 for *_, kind in graph.in_edges(node, keys=True) if kind != "MENTIONED_IN"),
+            node,
+        ),
+    )
+
+
 @pytest.mark.parametrize("kind", PICKERS)
-def test_views_reduce_to_most_connected(kind: str, crafted: Crafted) -> None:
+def test_views_cut_by_meaning_then_connections(kind: str, crafted: Crafted) -> None:
     full = PICKERS[kind](crafted, 1000).graph
     view = PICKERS[kind](crafted, 4)
-    kept = sorted(full, key=lambda node: (-full.degree(node), node))[:4]
+    kept = by_meaning(full)[:4]
     assert set(view.graph) == set(kept)
     assert set(view.graph.edges(keys=True)) == set(full.subgraph(kept).edges(keys=True))
-    assert f"4 most connected of {len(full)} nodes" in view.notice
+    assert f"Showing 4 of {len(full)} nodes" in view.notice
     assert PICKERS[kind](crafted, len(full)).notice == ""
+
+
+def test_cut_keeps_bodies_and_initiatives_before_busy_metrics() -> None:
+    """A policy with one edge outranks metrics with many: the cut is by meaning first."""
+    make = GraphMaker()
+    report = make.report("r", "报告", "r.txt", "芜湖市")
+    policy = make.entity("Policy", "课后服务实施方案", [report])
+    bureau = make.entity("Bureau", "芜湖市教育局", [report])
+    make.edge(bureau, policy, "RESPONSIBLE_FOR", report, "负责方案。")
+    metrics = [make.entity("Metric", f"指标{index}", [report]) for index in range(6)]
+    for metric in metrics:
+        for other in metrics:
+            if other != metric:
+                make.edge(metric, other, "PART_OF", report, "指标之间。")
+    kept = render_html.whole_view(make.graph, max_nodes=3).graph
+    assert {policy, bureau} <= set(kept)
+    assert not set(metrics) & set(kept) - set(metrics[:1])
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        ("1665万元", "万元", "1665万元"),
+        ("95%", "%", "95%"),
+        ("48人", "人", "48人"),
+        ("120", "所", "120所"),
+        ("**所", "所", "**所"),
+        ("3", "", "3"),
+    ],
+)
+def test_metric_value_shows_its_unit_once(value: str, unit: str, shown: str) -> None:
+    assert render_html.metric_value(value, unit) == shown
 
 
 def names(graph: nx.MultiDiGraph, nodes: Any) -> set[str]:
@@ -254,15 +310,21 @@ def test_cities_view_links_jurisdictions_to_shared_initiatives(crafted: Crafted)
     assert view.edges[masked, crafted.ids["double"], "INSTANCE_OF"]["instances"] == ["双减专项治理"]
 
 
-def test_report_view_is_bureau_initiatives_parts_metrics(crafted: Crafted) -> None:
+def test_report_view_is_every_entity_of_the_report(crafted: Crafted) -> None:
     view = render_html.report_view(crafted.graph, crafted.ids["r1"])
     assert view.stem == "report-" + crafted.ids["r1"].removeprefix("report:")
-    assert set(view.graph) == {crafted.ids[key] for key in ("r1", "b1", "p1", "p2", "p3", "m1", "campaign")}
+    keys = ("r1", "b1", "p1", "p2", "p3", "m1", "campaign", "moe")
+    assert set(view.graph) == {crafted.ids[key] for key in keys}
     kinds = {(u, v, k) for u, v, k in view.graph.edges(keys=True)}
     assert (crafted.ids["r1"], crafted.ids["b1"], "ISSUED_BY") in kinds
     assert (crafted.ids["p3"], crafted.ids["p1"], "PART_OF") in kinds
     assert (crafted.ids["p1"], crafted.ids["m1"], "MEASURED_BY") in kinds
-    assert all(k != "MENTIONED_IN" for _, _, k in kinds)  # every node is tied by what the report states
+    assert (crafted.ids["moe"], crafted.ids["r1"], "MENTIONED_IN") in kinds  # no relation: tied to the report
+    texts = [sentence.text for sentence in view.sentences]
+    assert "RESPONSIBLE_FOR的证据句。" in texts and "教育部的有关情况。" in texts
+    assert all(sentence.report == crafted.ids["r1"] for sentence in view.sentences)
+    moe = next(sentence for sentence in view.sentences if sentence.text == "教育部的有关情况。")
+    assert crafted.ids["moe"] in moe.nodes and crafted.ids["r1"] not in moe.nodes
 
 
 @pytest.mark.parametrize(
@@ -362,10 +424,20 @@ def assert_clean(opened: Opened, path: Path) -> None:
     assert opened.requests == [path.as_uri()]  # nothing fetched: no CDN, no fonts, no images
 
 
+def shown_at_first(view: render_html.View) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """The nodes and edges a page shows when it opens: all but the types it starts unticked."""
+    nodes = {node for node, label in view.graph.nodes(data="label") if label not in view.hidden}
+    edges = {
+        (u, v, kind)
+        for u, v, kind in view.graph.edges(keys=True)
+        if kind not in view.hidden and u in nodes and v in nodes
+    }
+    return nodes, edges
+
+
 def check_drawn(opened: Opened, view: render_html.View) -> None:
     """The page draws exactly the view's nodes and edges, with a legend of its node types."""
-    assert opened.shown_nodes() == set(view.graph)
-    assert opened.shown_edges() == set(view.graph.edges(keys=True))
+    assert (opened.shown_nodes(), opened.shown_edges()) == shown_at_first(view)
     legend = opened.js("[...document.querySelectorAll('input[name=type]')].map(box => box.value)")
     assert sorted(legend) == sorted({label for _, label in view.graph.nodes(data="label")})
     assert opened.js("document.querySelectorAll('#legend svg.glyph').length") == len(legend)
@@ -390,8 +462,7 @@ def test_view_draws_exactly_its_graph(
     assert_clean(opened, path)
     check_drawn(opened, view)
     if kind == "graph":
-        assert opened.shown_nodes() == set(crafted.graph)
-        assert opened.shown_edges() == set(crafted.graph.edges(keys=True))
+        assert set(view.graph) == set(crafted.graph) and view.hidden == {"Metric", "Report", "MENTIONED_IN"}
     screenshot(opened, f"crafted-{kind}")
 
 
@@ -400,32 +471,39 @@ def test_views_of_the_sample_reports(sample_graph: nx.MultiDiGraph, tmp_path: Pa
     written = render_html.write_views(sample_graph, tmp_path)
     reports = [node for node, label in sample_graph.nodes(data="label") if label == "Report"]
     assert len(written) == 3 + len(reports)
-    ranked = sorted(sample_graph, key=lambda node: (-sample_graph.degree(node), node))
+    ranked = by_meaning(sample_graph)
     for view in render_html.views(sample_graph):
         path = tmp_path / f"{view.stem}.html"
         opened = open_page(path)
         assert_clean(opened, path)
         check_drawn(opened, view)
         if view.stem == "graph":
-            kept = ranked[: render_html.MAX_NODES]
-            assert opened.shown_nodes() == set(kept)
-            assert opened.shown_edges() == set(sample_graph.subgraph(kept).edges(keys=True))
+            assert set(view.graph) == set(ranked[: render_html.MAX_NODES])
         screenshot(opened, f"sample-{view.stem}")
         opened.page.close()
 
 
-def city_of(view: nx.MultiDiGraph, city: str) -> set[str]:
-    """What the city filter should leave: the city's nodes and the shared nodes they touch."""
-    local = {node for node, attrs in view.nodes(data=True) if attrs["place"] == city}
+def city_of(view: nx.MultiDiGraph, city: str, hidden: frozenset[str] = frozenset()) -> set[str]:
+    """What the city filter should leave: the city's nodes and the shared nodes they touch
+    (of the types ticked)."""
+    local = {
+        node
+        for node, attrs in view.nodes(data=True)
+        if attrs["place"] == city and attrs["label"] not in hidden
+    }
     shared = {
-        other for node in local for other in nx.all_neighbors(view, node) if view.nodes[other]["place"] == ""
+        other
+        for node in local
+        for other in nx.all_neighbors(view, node)
+        if view.nodes[other]["place"] == "" and view.nodes[other]["label"] not in hidden
     }
     return local | shared
 
 
 @pytest.mark.slow
 def test_city_and_type_filters_hide_nodes(crafted: Crafted, crafted_pages: Path, open_page: Any) -> None:
-    view = render_html.whole_view(crafted.graph).graph
+    whole = render_html.whole_view(crafted.graph)
+    view = whole.graph
     opened = open_page(crafted_pages / "graph.html")
     wuhu = next(
         node
@@ -434,7 +512,7 @@ def test_city_and_type_filters_hide_nodes(crafted: Crafted, crafted_pages: Path,
     )
     opened.page.select_option("#city", wuhu)
     shown = opened.shown_nodes()
-    assert shown == city_of(view, wuhu)
+    assert shown == city_of(view, wuhu, whole.hidden)
     assert (
         crafted.ids["b2"] not in shown and crafted.ids["b3"] not in shown and crafted.ids["campaign"] in shown
     )
@@ -442,6 +520,7 @@ def test_city_and_type_filters_hide_nodes(crafted: Crafted, crafted_pages: Path,
     screenshot(opened, "crafted-graph-city-filter")
 
     opened.page.select_option("#city", "")
+    opened.page.check("input[name=type][value=Metric]")
     opened.page.uncheck("input[name=type][value=Report]")
     opened.page.uncheck("input[name=relation][value=PART_OF]")
     shown = opened.shown_nodes()
@@ -472,18 +551,16 @@ def test_city_filter_on_the_sample_reports(
     )
     for city in cities:
         opened.page.select_option("#city", city)
-        assert opened.shown_nodes() == city_of(view.graph, city)
-        assert all(
-            u in city_of(view.graph, city) and v in city_of(view.graph, city)
-            for u, v, _ in opened.shown_edges()
-        )
+        expected = city_of(view.graph, city, view.hidden)
+        assert opened.shown_nodes() == expected
+        assert all(u in expected and v in expected for u, v, _ in opened.shown_edges())
     screenshot(opened, "sample-graph-city-filter")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "found"),
-    [("铸魂", ["p1"]), ("局党组", ["b1"]), ("教育局", ["b1", "b2", "b3", "r1", "r2", "r3"])],
+    [("铸魂", ["p1"]), ("局党组", ["b1"]), ("教育局", ["b1", "b2", "b3"])],  # reports start hidden
 )
 def test_search_selects_names_and_aliases(
     query: str, found: list[str], crafted: Crafted, crafted_pages: Path, open_page: Any
@@ -502,10 +579,10 @@ def test_large_graph_is_reduced_laid_out_and_interactive(tmp_path: Path, open_pa
     path.write_text(render_html.to_html(view), encoding="utf-8")
     opened = open_page(path)
     assert_clean(opened, path)
-    assert opened.shown_nodes() == set(view.graph) and len(view.graph) == render_html.MAX_NODES
-    assert opened.shown_edges() == set(view.graph.edges(keys=True))
+    assert len(view.graph) == render_html.MAX_NODES
+    assert (opened.shown_nodes(), opened.shown_edges()) == shown_at_first(view)
     notice = opened.js("document.getElementById('notice').textContent")
-    assert f"{render_html.MAX_NODES} most connected of 700 nodes" in notice
+    assert f"Showing {render_html.MAX_NODES} of 700 nodes" in notice
     screenshot(opened, "big-graph-reduced")
 
 
@@ -567,3 +644,93 @@ def hover(opened: Opened, node: str) -> None:
     opened.page.mouse.move(x - 40, y - 40)
     opened.page.mouse.move(x, y, steps=4)
     opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+
+
+# ---------------------------------------------------------------- a readable start
+
+
+def label_colours(opened: Opened) -> dict[str, str]:
+    return opened.js("Object.fromEntries(edukgView.nodes.get().map(n => [n.id, (n.font || {}).color]))")
+
+
+@pytest.mark.slow
+def test_whole_graph_opens_without_metrics_reports_and_mentions(
+    crafted: Crafted, crafted_pages: Path, open_page: Any
+) -> None:
+    opened = open_page(crafted_pages / "graph.html")
+    unticked = opened.js(
+        "[...document.querySelectorAll('#legend input:not(:checked)')].map(box => box.value)"
+    )
+    assert sorted(unticked) == ["MENTIONED_IN", "Metric", "Report"]
+    assert not {crafted.ids[key] for key in ("r1", "r2", "r3", "m1")} & opened.shown_nodes()
+    assert all(kind != "MENTIONED_IN" for *_, kind in opened.shown_edges())
+    opened.page.check("input[name=type][value=Report]")
+    opened.page.check("input[name=relation][value=MENTIONED_IN]")
+    assert {crafted.ids[key] for key in ("r1", "r2", "r3")} <= opened.shown_nodes()
+    assert (crafted.ids["p1"], crafted.ids["r1"], "MENTIONED_IN") in opened.shown_edges()
+
+
+@pytest.mark.slow
+def test_large_page_names_nodes_on_zoom_and_hover(tmp_path: Path, open_page: Any) -> None:
+    view = render_html.whole_view(make_big(700))
+    path = tmp_path / "graph.html"
+    path.write_text(render_html.to_html(view), encoding="utf-8")
+    opened = open_page(path)
+    assert opened.js("edukgView.network.getScale()") < render_html.LABEL_SCALE
+    colours = label_colours(opened)
+    anchors = {node for node, label in view.graph.nodes(data="label") if label in render_html.ANCHORS}
+    assert {colours[node] for node in set(view.graph) - anchors} == {"rgba(0,0,0,0)"}
+    assert {colours[node] for node in anchors} == {"#222"}
+    screenshot(opened, "big-graph-unzoomed")
+
+    node = next(node for node, label in view.graph.nodes(data="label") if label == "Programme")
+    hover(opened, node)
+    assert label_colours(opened)[node] == "#222"
+
+    opened.js("edukgView.network.moveTo({scale: 1.5, animation: false})")
+    opened.page.wait_for_function("edukgView.nodes.get().every(n => n.font.color === '#222')", timeout=5_000)
+    screenshot(opened, "big-graph-zoomed")
+
+
+@pytest.mark.slow
+def test_search_dims_what_does_not_match(crafted: Crafted, crafted_pages: Path, open_page: Any) -> None:
+    opened = open_page(crafted_pages / "graph.html")
+    opened.page.fill("#search", "铸魂")
+    opacity = opened.js("Object.fromEntries(edukgView.nodes.get().map(n => [n.id, n.opacity]))")
+    assert opacity[crafted.ids["p1"]] == 1
+    assert {opacity[node] for node in set(crafted.graph) - {crafted.ids["p1"]}} == {0.15}
+    edges = opened.js("edukgView.edges.get().map(e => e.color.opacity)")
+    assert set(edges) == {0.15}  # no edge joins two matches
+    screenshot(opened, "crafted-graph-search")
+    opened.page.fill("#search", "")
+    assert set(opened.js("edukgView.nodes.get().map(n => n.opacity)")) == {1}
+
+
+@pytest.mark.slow
+def test_report_page_lists_its_sentences(
+    sample_graph: nx.MultiDiGraph, tmp_path: Path, open_page: Any
+) -> None:
+    report = max(
+        (node for node, label in sample_graph.nodes(data="label") if label == "Report"),
+        key=lambda node: sample_graph.degree(node),
+    )
+    view = render_html.report_view(sample_graph, report)
+    entities = {
+        node
+        for node, attrs in sample_graph.nodes(data=True)
+        if report in attrs.get("reports", ()) and attrs["label"] not in ("Report", "Jurisdiction", "Concept")
+    }
+    assert entities | {report} == set(view.graph)
+    path = tmp_path / "report.html"
+    path.write_text(render_html.to_html(view), encoding="utf-8")
+    opened = open_page(path)
+    assert_clean(opened, path)
+    assert opened.shown_nodes() == set(view.graph)
+    items = opened.js("[...document.querySelectorAll('#evidence li')].map(li => li.textContent)")
+    assert items == [sentence.text for sentence in view.sentences] and len(items) > 10
+    mentioned = {node for sentence in view.sentences for node in sentence.nodes}
+    assert mentioned == entities  # every entity of the report has a sentence in the list
+    chosen = next(index for index, sentence in enumerate(view.sentences) if len(sentence.nodes) > 1)
+    opened.page.click(f"#evidence li:nth-child({chosen + 1})")
+    assert set(opened.js("edukgView.network.getSelectedNodes()")) == set(view.sentences[chosen].nodes)
+    screenshot(opened, "sample-report-sentence")
