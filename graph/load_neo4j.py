@@ -34,6 +34,15 @@ def constraint_statements(labels: Sequence[str]) -> list[Statement]:
     ]
 
 
+def _reason(error: Exception) -> str:
+    """The server's message and code of a Neo4j error, without the driver's GQL status boilerplate."""
+    from neo4j.exceptions import Neo4jError
+
+    if isinstance(error, Neo4jError) and error.message:
+        return f"{error.message} ({error.code})"
+    return str(error)
+
+
 def _public(uri: str) -> str:
     parts = urlsplit(uri)
     return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
@@ -61,6 +70,9 @@ class Neo4jStore:
                 connection_timeout=CONNECT_TIMEOUT,
                 connection_acquisition_timeout=2 * CONNECT_TIMEOUT,
                 max_transaction_retry_time=RETRY_TIME,
+                # The driver logs each server notification as a warning, which Python prints on
+                # stderr: one per statement that names a property no node has yet.
+                notifications_min_severity="OFF",
             )
         except (ValueError, DriverError) as error:
             # The driver quotes a URI it refuses, with any password written in it.
@@ -78,7 +90,7 @@ class Neo4jStore:
             raise StoreError(f"cannot reach {description}: {error}") from None
         except (Neo4jError, DriverError, OSError) as error:
             driver.close()
-            raise StoreError(f"cannot use {description}: {error}") from None
+            raise StoreError(f"cannot use {description}: {_reason(error)}") from None
         return cls(driver, database, description)
 
     def _session(self) -> Any:
@@ -91,7 +103,7 @@ class Neo4jStore:
             with self._session() as session:
                 return call(session)
         except (Neo4jError, DriverError, OSError) as error:
-            raise StoreError(f"{action} failed on {self.description}: {error}") from None
+            raise StoreError(f"{action} failed on {self.description}: {_reason(error)}") from None
 
     def ensure_schema(self, labels: Sequence[str]) -> None:
         for statement in constraint_statements(labels):

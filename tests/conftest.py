@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +174,114 @@ def store_graph() -> Any:
     from edukg.graph.export_json import read_graph
 
     return read_graph(ROOT / "tests" / "data" / "store" / "graph.json")
+
+
+# ---------------------------------------------------------------- a real Neo4j
+
+NEO4J_ENVIRONMENT = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+# What `make test` exported (tests/neo4j-server/server.sh run), read before any test clears it.
+GIVEN_NEO4J = {name: os.environ.get(name) for name in NEO4J_ENVIRONMENT}
+NEO4J_SERVER = ROOT / "tests" / "neo4j-server" / "server.sh"
+
+
+@pytest.fixture(autouse=True)
+def _no_neo4j_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test uses the store it names: the Neo4j of `make test` is reached through ``neo4j_server`` only.
+
+    Without this, every `edukg load` of the suite would follow NEO4J_URI to Neo4j.
+    """
+    for name in NEO4J_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Neo4jServer:
+    uri: str  # bolt://127.0.0.1:PORT
+    user: str
+    password: str
+
+    @property
+    def port(self) -> int:
+        return int(self.uri.rsplit(":", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """One real Neo4j 5 for the session (community edition: one database, ``neo4j``).
+
+    The one `make test` started (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD), else one this
+    fixture starts with ``tests/neo4j-server/server.sh`` (Maven builds it the first time)
+    and stops at the end. Skips only where java or mvn is missing.
+    Example: ``Neo4jStore.connect(neo4j_server.uri, neo4j_server.user, neo4j_server.password)``
+    """
+    if GIVEN_NEO4J["NEO4J_URI"]:
+        yield Neo4jServer(
+            GIVEN_NEO4J["NEO4J_URI"],
+            GIVEN_NEO4J["NEO4J_USER"] or "neo4j",
+            GIVEN_NEO4J["NEO4J_PASSWORD"] or "",
+        )
+        return
+    if not (shutil.which("java") and shutil.which("mvn")):
+        pytest.skip("no java or mvn on PATH: the Neo4j test server (tests/neo4j-server) cannot run here")
+    home = tmp_path_factory.mktemp("neo4j")
+    password = secrets.token_hex(16)
+    environment = {**os.environ, "NEO4J_PASSWORD": password}
+    started = subprocess.run(
+        ["bash", NEO4J_SERVER, "start", home], env=environment, capture_output=True, text=True, timeout=900
+    )
+    if started.returncode != 0:
+        pytest.fail(f"the Neo4j test server did not start: {started.stderr.strip()}")
+    try:
+        yield Neo4jServer(started.stdout.split()[-1], "neo4j", password)
+    finally:
+        subprocess.run(["bash", NEO4J_SERVER, "stop", home], capture_output=True, timeout=120, check=True)
+
+
+@pytest.fixture()
+def neo4j_store(neo4j_server: Neo4jServer) -> Iterator[Any]:
+    """A ``Neo4jStore`` on the session server's database ``neo4j``, emptied before the test."""
+    from edukg.graph.load_neo4j import Neo4jStore
+
+    store = Neo4jStore.connect(neo4j_server.uri, neo4j_server.user, neo4j_server.password, "neo4j")
+    clear_neo4j(store)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def clear_neo4j(store: Any) -> None:
+    """Delete every node and relationship of ``store`` (its constraints stay)."""
+    from edukg.graph.load_store import Statement
+
+    store.write(Statement("MATCH (n) DETACH DELETE n"))
+
+
+def store_contents(
+    store: Any,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
+    """Every node (by id, with its label as ``_label``) and relationship (by source, type, target)
+    of a FalkorDB or Neo4j store, with its properties: what two stores hold is compared with ``==``."""
+    from edukg.graph.load_store import Statement
+
+    nodes = {
+        row["id"]: {**row["props"], "_label": row["label"]}
+        for row in store.read(
+            Statement("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS props")
+        )
+    }
+    edges = {
+        (row["source"], row["type"], row["target"]): row["props"]
+        for row in store.read(
+            Statement(
+                "MATCH (a)-[e]->(b) RETURN a.id AS source, type(e) AS type, b.id AS target, properties(e) AS props"
+            )
+        )
+    }
+    return nodes, edges
+
+
+@pytest.fixture(scope="session")
+def contents() -> Callable[[Any], Any]:
+    """``store_contents``: ``contents(store) -> (nodes, edges)``, for FalkorDB and Neo4j alike."""
+    return store_contents

@@ -1,21 +1,23 @@
-"""The Neo4j adapter without a Neo4j server.
+"""The Neo4j adapter and the loader against a real Neo4j 5 (the session's ``neo4j_server``).
 
-Two real components stand in: Neo4j's own Cypher parser (the ``cypher_lint``
-fixture) checks every statement the adapter sends, and FalkorDB's experimental Bolt
-endpoint runs the driver code end to end. That endpoint is kept to what it
-supports: small batches (parameters over about 4 KB crash it), text without ``'``
-or ``\\`` (it mangles them), no schema commands, no AOF persistence (a Bolt write then crashes the server), one driver for the module (a new
-connection can hang after another disconnects), and a wrong password stops its
-Bolt listener, so the wrong-password path is tested on FalkorDB's native port.
+Every test that loads starts from an empty database (``neo4j_store``). Where FalkorDB
+runs the same load, the two stores must hold the same nodes, relationships and
+properties. Neo4j's own Cypher parser also checks every statement shape the loader can
+send, without a server (``cypher_lint``).
 """
 
 from __future__ import annotations
 
 import logging
-import random
+import os
 import re
+import signal
 import socket
-from collections.abc import Iterator, Sequence
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from click.testing import CliRunner
 
 from edukg.cli import main
 from edukg.errors import StoreError
-from edukg.graph import embedded
+from edukg.graph.build import build_from_paths
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_neo4j import Neo4jStore, constraint_statements
 from edukg.graph.load_store import (
@@ -47,87 +49,325 @@ from edukg.graph.load_store import (
 )
 from edukg.ontology import node_labels, relation_types
 
-BOLT_PASSWORD = "bolt-Secret-7f3a"
-BOLT_USER = "falkordb"  # the only user name FalkorDB's Bolt endpoint accepts
+EDUKG = Path(sys.executable).with_name("edukg")
+Contents = Callable[[Any], Any]
 
 
-class Recording:
-    """A store that passes every statement on to the real one and keeps a copy."""
-
-    def __init__(self, store: Neo4jStore) -> None:
-        self.store = store
-        self.description = store.description
-        self.sent: list[Statement] = []
-
-    def ensure_schema(self, labels: Sequence[str]) -> None:
-        # FalkorDB's Bolt endpoint has no CREATE CONSTRAINT: the statements are parser-checked instead
-        self.sent.extend(constraint_statements(labels))
-
-    def write(self, statement: Statement) -> None:
-        self.sent.append(statement)
-        self.store.write(statement)
-
-    def read(self, statement: Statement) -> list[dict[str, Any]]:
-        self.sent.append(statement)
-        return self.store.read(statement)
-
-    def close(self) -> None:
-        self.store.close()
+def connect(server: Any, uri: str | None = None) -> Neo4jStore:
+    return Neo4jStore.connect(uri or server.uri, server.user, server.password, "neo4j")
 
 
-def bolt_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """``graph`` with the characters FalkorDB's Bolt endpoint mangles (``'`` and ``\\``) replaced."""
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace("'", "’").replace("\\", "/")
-        if isinstance(value, list):
-            return [clean(item) for item in value]
-        if isinstance(value, dict):
-            return {key: clean(item) for key, item in value.items()}
-        return value
-
-    safe = nx.MultiDiGraph()
-    safe.add_nodes_from((node, clean(data)) for node, data in graph.nodes(data=True))
-    safe.add_edges_from((u, v, key, clean(data)) for u, v, key, data in graph.edges(keys=True, data=True))
-    return safe
+def facts(contents: Contents, store: Any) -> dict[Any, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Per node id and relationship key: its sorted ``reports`` and its mention or evidence
+    records (the parallel lists zipped), sorted: what loads in another order must agree on."""
+    nodes, edges = contents(store)
+    found = {}
+    for key, props in [*nodes.items(), *edges.items()]:
+        lists = sorted(name for name in props if name.startswith(("mentions_", "evidence_")))
+        found[key] = (sorted(props["reports"]), sorted(zip(*(props[name] for name in lists), strict=True)))
+    return found
 
 
-def bolt_port() -> int:
-    """A free port below 32768 (FalkorDB ignores a larger BOLT_PORT)."""
-    while True:
-        port = random.randint(20000, 32000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+def sizes(graph: nx.MultiDiGraph) -> tuple[int, int]:
+    return graph.number_of_nodes(), graph.number_of_edges()
 
 
-@pytest.fixture(scope="module")
-def bolt_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A FalkorDB with its Bolt endpoint on, for this module only; tests connect on 127.0.0.1.
+# ---------------------------------------------------------------- on the server
 
-    The Bolt port binds every interface whatever ``bind`` says; the server has a
-    password and lives only as long as this module's tests.
-    """
-    out = tmp_path_factory.mktemp("bolt")
-    port = bolt_port()
-    embedded.start(out, password=BOLT_PASSWORD, module_args=("BOLT_PORT", str(port)), persistence=False)
+
+def constraints(store: Neo4jStore) -> set[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    rows = store.read(Statement("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"))
+    return {
+        (row["name"], row["type"], tuple(row["labelsOrTypes"]), tuple(row["properties"]))
+        for row in rows
+        if row["name"].startswith("edukg_")
+    }
+
+
+def test_constraints_are_created_once_and_again(neo4j_store: Neo4jStore) -> None:
+    for name, *_ in constraints(neo4j_store):
+        neo4j_store.write(Statement(f"DROP CONSTRAINT `{name}`"))  # names the server gave, edukg_<label>_id
+    expected = {(f"edukg_{label.lower()}_id", "UNIQUENESS", (label,), ("id",)) for label in node_labels()}
+    for _ in range(2):
+        neo4j_store.ensure_schema(node_labels())
+        assert constraints(neo4j_store) == expected
+    neo4j_store.write(Statement("CREATE (:`Bureau` {id: 'bureau:1'})"))
+    with pytest.raises(StoreError, match="already exists"):
+        neo4j_store.write(Statement("CREATE (:`Bureau` {id: 'bureau:1'})"))
+
+
+@pytest.mark.parametrize("graph_name", ["store_graph", "sample_graph"])
+def test_load_twice_holds_what_falkordb_holds(
+    neo4j_store: Neo4jStore,
+    falkordb_store: Any,
+    contents: Contents,
+    request: pytest.FixtureRequest,
+    graph_name: str,
+) -> None:
+    """Hostile text (quotes, backslashes, braces, $rows, NUL) and every label and type included."""
+    graph = request.getfixturevalue(graph_name)
+    first = load_graph(graph, neo4j_store, batch_size=4)
+    assert (first.nodes_in_store, first.relationships_in_store) == sizes(graph)
+    before = contents(neo4j_store)
+    second = load_graph(graph, neo4j_store, batch_size=7)
+    assert (second.nodes_in_store, second.relationships_in_store) == sizes(graph)
+    assert contents(neo4j_store) == before
+    load_graph(graph, falkordb_store)
+    assert before == contents(falkordb_store)
+
+
+@pytest.mark.parametrize("by", ["id", "source"])
+def test_remove_report_leaves_what_the_other_reports_load(
+    neo4j_store: Neo4jStore,
+    contents: Contents,
+    sample_reports: list[Path],
+    sample_graph: nx.MultiDiGraph,
+    by: str,
+) -> None:
+    removed = sample_reports[1]
+    others = build_from_paths([path for path in sample_reports if path != removed]).graph
+    report_id = next(n for n, d in sample_graph.nodes(data=True) if d.get("source") == removed.name)
+    load_graph(sample_graph, neo4j_store)
+    summary = remove_report(neo4j_store, report_id if by == "id" else removed.name)
+    assert summary.reports == (report_id,)
+    assert (summary.nodes_deleted, summary.relationships_deleted) == (
+        sample_graph.number_of_nodes() - others.number_of_nodes(),
+        sample_graph.number_of_edges() - others.number_of_edges(),
+    )
+    left = facts(contents, neo4j_store)
+    neo4j_store.write(Statement("MATCH (n) DETACH DELETE n"))
+    load_graph(others, neo4j_store)
+    assert left == facts(contents, neo4j_store)
+    with pytest.raises(StoreError, match=r"no report 'nope\.txt' in Neo4j at bolt://127\.0\.0\.1:"):
+        remove_report(neo4j_store, "nope.txt")
+
+
+def test_changed_report_replaces_its_facts(
+    neo4j_store: Neo4jStore, contents: Contents, sample_reports: list[Path], tmp_path: Path
+) -> None:
+    """Same file name, new text: the old report's facts go, the new ones come, the others stay."""
+    changed = tmp_path / sample_reports[0].name
+    text = sample_reports[0].read_text(encoding="utf-8")
+    changed.write_text(text[: len(text) // 2], encoding="utf-8")
+    before = build_from_paths(sample_reports).graph
+    after = build_from_paths([changed, *sample_reports[1:]]).graph
+    old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
+    load_graph(before, neo4j_store)
+    summary = load_graph(after, neo4j_store)
+    assert summary.replaced_reports == (old_id,)
+    assert (summary.nodes_in_store, summary.relationships_in_store) == sizes(after)
+    replaced = facts(contents, neo4j_store)
+    assert old_id not in replaced
+    neo4j_store.write(Statement("MATCH (n) DETACH DELETE n"))
+    load_graph(after, neo4j_store)
+    assert replaced == facts(contents, neo4j_store)
+
+
+def load_at_once(server: Any, graphs: Sequence[nx.MultiDiGraph]) -> list[BaseException]:
+    """Load ``graphs`` at the same time, each from its own thread and driver; the errors raised."""
+    errors: list[BaseException] = []
+    ready = threading.Barrier(len(graphs))
+
+    def load(graph: nx.MultiDiGraph) -> None:
+        store = connect(server)
+        try:
+            ready.wait()
+            load_graph(graph, store, batch_size=3)
+        except BaseException as error:  # handed to the test
+            errors.append(error)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=load, args=(graph,)) for graph in graphs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.parametrize("split", ["same graph", "reports apart"])
+def test_two_loads_at_once(
+    neo4j_server: Any,
+    neo4j_store: Neo4jStore,
+    contents: Contents,
+    sample_reports: list[Path],
+    sample_graph: nx.MultiDiGraph,
+    split: str,
+) -> None:
+    """No duplicates, no errors, and the store one load of everything gives."""
+    if split == "same graph":
+        graphs = [sample_graph, sample_graph]
+    else:  # the national nodes (教育部, 主题教育) are in both
+        graphs = [build_from_paths(sample_reports[:2]).graph, build_from_paths(sample_reports[2:]).graph]
+    assert load_at_once(neo4j_server, graphs) == []
+    assert count_elements(neo4j_store) == sizes(sample_graph)
+    together = facts(contents, neo4j_store)
+    neo4j_store.write(Statement("MATCH (n) DETACH DELETE n"))
+    load_graph(sample_graph, neo4j_store)
+    assert together == facts(contents, neo4j_store)
+
+
+def chain_graph(nodes: int) -> nx.MultiDiGraph:
+    """A chain of Programme nodes, each PART_OF the next, all from one report."""
+    graph = nx.MultiDiGraph()
+    report = "report:0000000000000001"
+    graph.add_node(report, label="Report", name="r", source="r.txt", reports=[report])
+    for index in range(nodes):
+        mention = [{"report": report, "start": index, "end": index + 4, "sentence": index}]
+        graph.add_node(
+            f"programme:{index:016x}",
+            label="Programme",
+            name=f"项目{index}",
+            reports=[report],
+            mentions=mention,
+        )
+    for index in range(nodes - 1):
+        evidence = [
+            {"report": report, "sentence": index, "start": 0, "end": 4, "text": "文本", "status": "reported"}
+        ]
+        graph.add_edge(
+            f"programme:{index:016x}",
+            f"programme:{index + 1:016x}",
+            key="PART_OF",
+            type="PART_OF",
+            reports=[report],
+            evidence=evidence,
+            status="reported",
+        )
+    return graph
+
+
+def programmes(store: Neo4jStore) -> int:
+    return int(store.read(Statement("MATCH (n:`Programme`) RETURN count(n) AS count"))[0]["count"])
+
+
+@pytest.mark.slow
+def test_load_killed_midway_then_rerun_gives_exact_counts(
+    neo4j_server: Any, neo4j_store: Neo4jStore, tmp_path: Path
+) -> None:
+    """The `edukg load` process is killed between batches; each batch was one transaction."""
+    graph = chain_graph(4000)
+    graph_path = str(write_graph(graph, tmp_path / "graph.json"))
+    command = [str(EDUKG), "load", "--graph", graph_path, "--uri", neo4j_server.uri, "--batch-size", "100"]
+    environment = {**os.environ, "NEO4J_USER": neo4j_server.user, "NEO4J_PASSWORD": neo4j_server.password}
+    child = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield f"bolt://127.0.0.1:{port}"
+        while programmes(neo4j_store) == 0 and child.poll() is None:
+            time.sleep(0.02)
+        child.send_signal(signal.SIGKILL)
     finally:
-        embedded.stop(out)
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL, "the load ended before it was killed"
+    written = programmes(neo4j_store)
+    assert 0 < written < 4000 and written % 100 == 0  # whole batches only
+    rerun = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "the store now holds 4001 nodes and 3999 relationships" in rerun.stdout
+    assert count_elements(neo4j_store) == sizes(graph)
 
 
-@pytest.fixture(scope="module")
-def bolt_store(bolt_uri: str) -> Iterator[Recording]:
-    store = Neo4jStore.connect(bolt_uri, BOLT_USER, BOLT_PASSWORD, database="edukg_bolt")
-    try:
-        yield Recording(store)
-    finally:
-        store.close()
+def test_a_failed_batch_leaves_nothing_of_itself(neo4j_store: Neo4jStore) -> None:
+    """Neo4j refuses a list of mixed types as a property: the batch holding it writes nothing."""
+    graph = chain_graph(10)
+    graph.nodes["programme:0000000000000006"]["aliases"] = ["别名", 1]
+    with pytest.raises(StoreError, match=r"stopped after 4 of 11 nodes and 0 of 9 relationships") as caught:
+        load_graph(graph, neo4j_store, batch_size=4)
+    assert "run the same load again" in str(caught.value) and "\n" not in str(caught.value)
+    assert programmes(neo4j_store) == 4  # the first batch; none of the second's four
+    graph.nodes["programme:0000000000000006"]["aliases"] = ["别名", "1"]
+    summary = load_graph(graph, neo4j_store, batch_size=4)
+    assert (summary.nodes_in_store, summary.relationships_in_store) == sizes(graph)
+
+
+def cli_load(graph_path: Path, *arguments: str) -> Any:
+    return CliRunner().invoke(main, ["load", "--graph", str(graph_path), *arguments])
+
+
+def test_wrong_password_is_one_line_without_the_password(
+    neo4j_server: Any, store_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    graph_path = write_graph(store_graph, tmp_path / "graph.json")
+    wrong = "wrong-Neo4j-Sekret-5"
+    result = cli_load(graph_path, "--uri", neo4j_server.uri, "--password", wrong)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"edukg: error: Neo4j at {neo4j_server.uri} (database default, user neo4j) refused the user "
+        "name or password (set --user/--password or NEO4J_USER/NEO4J_PASSWORD)\n"
+    )
+    assert wrong not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
+def test_closed_port_is_one_line_without_the_password(
+    scheme: str, store_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    graph_path = write_graph(store_graph, tmp_path / "graph.json")
+    result = cli_load(graph_path, "--uri", f"{scheme}://127.0.0.1:{port}", "--password", "closed-Sekret-6")
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"edukg: error: cannot reach Neo4j at {scheme}://127.0.0.1:{port} ")
+    assert "closed-Sekret-6" not in result.stdout + result.stderr
+
+
+def test_neo4j_scheme_routes_to_the_single_instance(
+    neo4j_server: Any, neo4j_store: Neo4jStore, store_graph: nx.MultiDiGraph
+) -> None:
+    routed = neo4j_server.uri.replace("bolt://", "neo4j://")
+    with open_store(routed, user=neo4j_server.user, password=neo4j_server.password) as store:
+        summary = load_graph(store_graph, store)
+        assert summary.store.startswith(f"Neo4j at {routed} ")
+        assert (summary.nodes_in_store, summary.relationships_in_store) == sizes(store_graph)
+    assert count_elements(neo4j_store) == sizes(store_graph)
+
+
+def test_environment_names_the_server_user_password_and_database(
+    neo4j_server: Any, store_graph: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_URI", neo4j_server.uri)
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    monkeypatch.setenv("NEO4J_DATABASE", "neo4j")
+    graph_path = write_graph(store_graph, tmp_path / "graph.json")
+    loaded = cli_load(graph_path)
+    assert loaded.exit_code == 0, loaded.output
+    assert f"into Neo4j at {neo4j_server.uri} (database neo4j, user neo4j)" in loaded.stdout
+    assert f"the store now holds {store_graph.number_of_nodes()} nodes" in loaded.stdout
+    assert "notification" not in loaded.stderr  # the server's warnings are not the user's business
+    monkeypatch.setenv("NEO4J_DATABASE", "nosuchdb")
+    missing = cli_load(graph_path)
+    assert missing.exit_code == 1
+    [line] = [line for line in missing.stderr.splitlines() if "error" in line]  # after the progress bar
+    assert line == (
+        f"edukg: error: a write failed on Neo4j at {neo4j_server.uri} (database nosuchdb, user neo4j): "
+        "Graph not found: nosuchdb (Neo.ClientError.Database.DatabaseNotFound)"
+    )
+    assert neo4j_server.password not in missing.stdout + missing.stderr
+
+
+def test_password_never_printed_or_logged(
+    neo4j_server: Any,
+    neo4j_store: Neo4jStore,
+    store_graph: nx.MultiDiGraph,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A load that authenticates with the password and logs the driver's debug output."""
+    graph_path = write_graph(store_graph, tmp_path / "graph.json")
+    caplog.set_level(logging.DEBUG, logger="neo4j")
+    arguments = ["--uri", neo4j_server.uri, "--user", neo4j_server.user, "--password", neo4j_server.password]
+    loaded = cli_load(graph_path, *arguments)
+    removed = CliRunner().invoke(main, ["load", *arguments, "--remove", "b.txt"])
+    assert loaded.exit_code == 0 and removed.exit_code == 0, loaded.output + removed.output
+    assert "HELLO" in caplog.text or "LOGON" in caplog.text  # the driver did log its authentication
+    for text in (loaded.stdout, loaded.stderr, removed.stdout, removed.stderr, caplog.text):
+        assert neo4j_server.password not in text
+
+
+# ---------------------------------------------------------------- without a server
 
 
 def every_statement(graph: nx.MultiDiGraph) -> list[Statement]:
@@ -191,48 +431,6 @@ def test_parser_catches_a_broken_statement(cypher_lint: Any) -> None:
     assert cypher_lint("UNWIND $rows AS row MERGE (n:`Bureau` {id: row.id) SET n += row.props", {"rows": []})
 
 
-@pytest.mark.slow
-def test_driver_loads_reloads_and_removes_over_bolt(
-    bolt_store: Recording, store_graph: nx.MultiDiGraph, cypher_lint: Any
-) -> None:
-    graph = bolt_safe(store_graph)
-    expected = (graph.number_of_nodes(), graph.number_of_edges())
-    first = load_graph(graph, bolt_store, batch_size=4)
-    assert (first.nodes_in_store, first.relationships_in_store) == expected
-    second = load_graph(graph, bolt_store, batch_size=5)
-    assert (second.nodes_in_store, second.relationships_in_store) == expected
-    stored = {
-        row["id"]: row
-        for row in bolt_store.read(
-            Statement(
-                "MATCH (n) RETURN n.id AS id, n.name AS name, n.numeric AS numeric, n.reports AS reports"
-            )
-        )
-    }
-    assert stored["bureau:2222222222222222"]["name"] == graph.nodes["bureau:2222222222222222"]["name"]
-    assert stored["metric:1111111111111111"]["numeric"] == 98.5
-    assert stored["metric:2222222222222222"]["numeric"] is None
-    assert sorted(stored["bureau:0000000000000000"]["reports"]) == [
-        "report:aaaaaaaaaaaaaaaa",
-        "report:bbbbbbbbbbbbbbbb",
-    ]
-    removed = remove_report(bolt_store, "b.txt")
-    assert removed.reports == ("report:bbbbbbbbbbbbbbbb",)
-    remaining = {row["id"] for row in bolt_store.read(Statement("MATCH (n) RETURN n.id AS id"))}
-    assert "bureau:0000000000000000" in remaining  # report a still mentions it
-    assert "bureau:2222222222222222" not in remaining
-    assert count_elements(bolt_store) == (
-        expected[0] - removed.nodes_deleted,
-        expected[1] - removed.relationships_deleted,
-    )
-    sent = {statement.text: statement.parameters for statement in bolt_store.sent}
-    assert {
-        text: cypher_lint(text, parameters)
-        for text, parameters in sent.items()
-        if cypher_lint(text, parameters)
-    } == {}
-
-
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
 def test_unreachable_neo4j_fails_with_one_clear_error(scheme: str) -> None:
     with socket.socket() as probe:
@@ -248,38 +446,3 @@ def test_unreachable_neo4j_fails_with_one_clear_error(scheme: str) -> None:
 def test_unknown_scheme_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="unknown store URI scheme"), open_store("http://localhost:7474"):
         pass
-
-
-@pytest.mark.slow
-def test_password_never_printed_or_logged(
-    bolt_uri: str,
-    bolt_store: Recording,
-    store_graph: nx.MultiDiGraph,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A load that authenticates with the password, then fails (no CREATE CONSTRAINT over this Bolt)."""
-    graph_path = write_graph(bolt_safe(store_graph), tmp_path / "graph.json")
-    caplog.set_level(logging.DEBUG, logger="neo4j")
-    result = CliRunner().invoke(
-        main,
-        [
-            "load",
-            "--graph",
-            str(graph_path),
-            "--uri",
-            bolt_uri,
-            "--user",
-            BOLT_USER,
-            "--password",
-            BOLT_PASSWORD,
-            "--database",
-            "edukg_cli",
-        ],
-    )
-    assert result.exit_code == 1
-    error = result.stderr.splitlines()[-1]
-    assert error.startswith("edukg: error: ") and "Neo4j at bolt://127.0.0.1:" in error
-    assert "HELLO" in caplog.text or "LOGON" in caplog.text  # the driver did log its authentication
-    for text in (result.stdout, result.stderr, caplog.text):
-        assert BOLT_PASSWORD not in text
