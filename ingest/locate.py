@@ -27,7 +27,7 @@ from pathlib import Path
 from edukg.errors import InputError
 from edukg.ingest.metadata import MASK, OwnBureau
 from edukg.ontology import lexicon_table
-from edukg.ontology.places import Place, ancestors, chain, gazetteer, level_of, place_by_code, places_named
+from edukg.ontology.places import Place, ancestors, chain, find_names, level_of, place_by_code, places_named
 from edukg.records import Level, Location, Report
 
 _LEVELS = "省市区县"
@@ -158,7 +158,7 @@ def _away(text: str, start: int) -> bool:
 def _seen(text: str, title_start: int) -> list[_Seen]:
     """The place names the report writes as its own or its superiors', passing mentions left out."""
     own_after, own_before = _cues()["own-after"], _cues()["own-before"]
-    matches = [(match.start(), match.end(), match.group()) for match in gazetteer().pattern.finditer(text)]
+    matches = list(find_names(text))
     full_written = {
         written for *_, written in matches if not any(p.short == written for p in places_named(written))
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -38,6 +39,8 @@ class Gazetteer:
     by_code: dict[str, Place]
     by_name: dict[str, tuple[Place, ...]]  # full names and short forms
     pattern: re.Pattern[str]  # every name, longest first
+    lengths: tuple[int, ...]  # the lengths of the names, longest first
+    first_characters: frozenset[str]
 
 
 @cache
@@ -64,7 +67,30 @@ def gazetteer() -> Gazetteer:
         by_code=by_code,
         by_name={name: tuple(found) for name, found in by_name.items()},
         pattern=re.compile("|".join(map(re.escape, names))),
+        lengths=tuple(sorted({len(name) for name in names}, reverse=True)),
+        first_characters=frozenset(name[0] for name in names),
     )
+
+
+def find_names(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of every name written in ``text``, leftmost and longest first,
+    as ``pattern`` finds them: looking names up by length is some five times faster than
+    the regular expression of 7,000 alternatives.
+
+    >>> list(find_names("山东省阳谷县教育局"))
+    [(0, 3, '山东省'), (3, 6, '阳谷县')]
+    """
+    found = gazetteer()
+    start = 0
+    while start < len(text):
+        end = start + 1
+        if text[start] in found.first_characters:
+            for length in found.lengths:
+                if text[start : start + length] in found.by_name:
+                    end = start + length
+                    yield start, end, text[start:end]
+                    break
+        start = end
 
 
 def places_named(name: str) -> tuple[Place, ...]:
