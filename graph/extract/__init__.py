@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from edukg.graph.extract import relations as rel
+from edukg.graph.extract.designations import designation_mentions
 from edukg.graph.extract.lexicons import Lexicons, lexicons, segmenter
 from edukg.graph.extract.mentions import (
     Candidate,
@@ -26,6 +27,7 @@ from edukg.graph.extract.mentions import (
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
 from edukg.graph.extract.persons import person_mentions
+from edukg.graph.extract.schools import numbered_school_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
@@ -121,7 +123,10 @@ def _sentence_mentions(
     )
     own = own_bureau_mentions(text, start, end, index, words, own_pattern)
     bare = concept_mentions(text, start, end, index)
-    everything = [c for c in marked + persons + headed + own + bare if not _occasion(report, c)]
+    schools = numbered_school_mentions(text, start, end, index, segmenter().tags, edges)
+    designations = designation_mentions(text, start, tokens, index, segmenter().tags)
+    found = marked + persons + headed + own + bare + schools + designations
+    everything = [c for c in found if not _occasion(report, c)]
     candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
     name_spans = marked_spans(candidates, text, start, end)
     metrics = find_metrics(text, start, end, index, tokens, words, name_spans, segmenter().tags)

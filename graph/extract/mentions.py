@@ -52,6 +52,7 @@ SHORT_GENERIC = {
 }
 MAX_NAME = 48
 EFFORTS = {"Campaign", "Programme", "Policy"}
+ORGANISATIONS = {"Institution", "Bureau"}
 # Types whose name is no name when the words before its head only classify (公办幼儿园).
 CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme"}
 # 一中心四基地: numbered kinds of places, a formula; 第一中学 and 十一学校 are names.
@@ -333,7 +334,7 @@ def headed_mentions(
         run_start = _policy_across_de(tokens, run_start, index, words, tags, inside_marks)
         found.extend(
             candidate
-            for candidate in _names_in_run(text, start, tokens, run_start, index, sentence, words)
+            for candidate in _names_in_run(text, start, tokens, run_start, index, sentence, words, tags)
             # Counted places (一批示范学校, 多所高校) are a kind of place, not one named place.
             if candidate.start != counted_from or candidate.type != "Institution"
         )
@@ -412,6 +413,7 @@ def _names_in_run(
     stop: int,
     sentence: int,
     words: Lexicons,
+    tags: dict[str, str],
 ) -> list[Candidate]:
     """The names in one run of words: up to its last head, split where bodies are joined.
 
@@ -423,16 +425,28 @@ def _names_in_run(
         last -= 1
     if last < first:
         return []
+    # An organisation's name holds no verb: in a run that ends in one, any verb of jieba's
+    # dictionary (夯实, 并入, 隶属) splits it as a soft verb does.
+    run_head = words.head_of("".join(token[0] for token in tokens[first : last + 1]))
+    organisation = run_head is not None and run_head.type in ORGANISATIONS
     for position in range(last - 1, first - 1, -1):
-        if words.soft_verb(tokens[position][0]):
+        word = tokens[position][0]
+        plain = (
+            organisation
+            and _plain_verb(word, words, tags)
+            and _names_or_nothing(tokens[first:position], words, tags)
+        )
+        if words.soft_verb(word) or plain:
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
             rest_head = words.head_of(rest)
             if rest_head is not None and (len(rest) > len(rest_head.word) or BARE_BODY.match(rest)):
-                before = _names_in_run(text, start, tokens, first, position, sentence, words)
-                return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
+                before = _names_in_run(text, start, tokens, first, position, sentence, words, tags)
+                return before + _names_in_run(
+                    text, start, tokens, position + 1, last + 1, sentence, words, tags
+                )
             if rest_head is not None and rest_head.type == "Institution":
                 # 紧密对接产业园: a bare place after the verb is its object, a kind of place.
-                return _names_in_run(text, start, tokens, first, position, sentence, words)
+                return _names_in_run(text, start, tokens, first, position, sentence, words, tags)
     while first < last and tokens[first][0] in NOT_FIRST:
         first += 1
     found = []
@@ -449,7 +463,7 @@ def _names_in_run(
         and words.heads[tokens[last][0]].weak
     ):
         # 自贸港建设大局: a weak head inside a longer phrase names a goal, not an effort.
-        return _names_in_run(text, start, tokens, first, last, sentence, words) if last > first else []
+        return _names_in_run(text, start, tokens, first, last, sentence, words, tags) if last > first else []
     count = LEADING_COUNT.match(name)
     if count:
         name_start += count.end()
@@ -482,8 +496,27 @@ def _names_in_run(
         )
     if not found and head.weak and last > first:
         # 联盟建设 after 加强: the goal is not a name, the body before it may be.
-        return _names_in_run(text, start, tokens, first, last, sentence, words)
+        return _names_in_run(text, start, tokens, first, last, sentence, words, tags)
     return found
+
+
+def _plain_verb(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
+    return tags.get(word) == "v" and len(word) > 1 and word not in words.heads
+
+
+# A school by its number and kind ends a name (城关三小|并入).
+NUMBERED_KIND = re.compile(r"(?:[一二三四五六七八九十]{1,3}|[0-9]{1,3})(?:职中|中|小)$")
+# Words that name no thing: times, pronouns, adverbs (全年, 各, 逐步).
+NAMELESS_TAGS = {"t", "r", "d", "m", "p", "f"}
+
+
+def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags: dict[str, str]) -> bool:
+    """Whether the words before a verb end a name (城关三小|并入) or name nothing (全年|主持),
+    so that the verb starts a new phrase; in 陵水国际|联合学院 it is part of the name."""
+    words_before = "".join(token[0] for token in before)
+    if not before or words.head_of(words_before) is not None or NUMBERED_KIND.search(words_before):
+        return True
+    return all(tags.get(token[0], "") in NAMELESS_TAGS and not token[0].isdigit() for token in before)
 
 
 def _split_joined_organisations(name: str, words: Lexicons) -> list[tuple[int, int]]:

@@ -105,7 +105,6 @@ def _is_name(candidate: str, words: Lexicons, tags: dict[str, str]) -> bool:
         and 1 <= len(given) <= 2
         and not NOT_IN_NAME & set(candidate)
         and tags.get(candidate, "nr") in PERSON_TAGS
-        and tags.get(given, "") not in {"v", "p", "c", "u", "d", "m", "q", "f"}
     )
 
 

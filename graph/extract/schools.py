@@ -1,0 +1,66 @@
+"""Schools written as a number and a kind, as people say them: 一中, 49中, 城关三小, **二中.
+
+A school's short name is its number and 中 (中学), 小 (小学) or 职中, after the place it
+belongs to (a place of the gazetteer or of jieba's dictionary, a mask) or alone in a
+list of schools. The name is whole words: 二中全会 and 一小部分 hold no school.
+"""
+
+from __future__ import annotations
+
+import re
+
+from edukg.graph.extract.mentions import Candidate
+from edukg.ontology.places import is_place_name
+from edukg.text import MASK
+
+NUMBERED = re.compile(
+    r"(?P<number>[一二三四五六七八九十]{1,3}|[0-9]{1,3})(?P<kind>职中|中|小)(?P<campus>[\u4e00-\u9fff]{2}校区)?"
+)
+# Where a bare number-and-kind stands as a school: first in its clause or item of a list.
+LIST_BEFORE = set("、，,。；;：:（(和与及")
+PLACE_TAGS = {"ns", "nr", "nz"}
+
+
+def numbered_school_mentions(
+    text: str, start: int, end: int, sentence: int, tags: dict[str, str], word_edges: set[int]
+) -> list[Candidate]:
+    found = []
+    for match in NUMBERED.finditer(text, start, end):
+        if match.start() not in word_edges or match.end() not in word_edges:
+            continue
+        if match.start() > start and text[match.start() - 1] == "第":
+            continue  # 第一中学 is a name its head finds
+        name_start = _owner_start(text, start, match.start(), tags, word_edges)
+        if name_start is None:
+            continue
+        found.append(
+            Candidate(
+                name_start,
+                match.end(),
+                text[name_start : match.end()],
+                "Institution",
+                sentence,
+                False,
+                "",
+                match.group("kind"),
+            )
+        )
+    return found
+
+
+def _owner_start(text: str, floor: int, at: int, tags: dict[str, str], word_edges: set[int]) -> int | None:
+    """Where the school's name starts: at its place or mask before the number, or at the
+    number itself when nothing but a list mark stands before it; None when it is no school."""
+    mask = MASK.search(text, max(floor, at - 4), at)
+    if mask is not None and mask.end() == at:
+        return mask.start()
+    for length in (4, 3, 2):
+        owner_start = at - length
+        if owner_start < floor or owner_start not in word_edges:
+            continue
+        owner = text[owner_start:at]
+        if is_place_name(owner) or tags.get(owner) in PLACE_TAGS:
+            return owner_start
+    if at == floor or text[at - 1] in LIST_BEFORE:
+        return at
+    return None
