@@ -23,6 +23,7 @@ class Head:
     word: str
     type: str
     weak: bool
+    min_modifier: int = 1  # characters a name needs before this head (min=N in heads.txt)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def lexicons() -> Lexicons:
     heads = {}
     for row in lexicon_table("heads"):
         word, kind = row[0], row[1].split()
-        heads[word] = Head(word, kind[0], "weak" in kind[1:])
+        flags = dict(flag.split("=", 1) for flag in kind[1:] if "=" in flag)
+        heads[word] = Head(word, kind[0], "weak" in kind[1:], int(flags.get("min", 1)))
     excluded: dict[str, list[str]] = {"exact": [], "suffix": [], "prefix": [], "bureau-prefix": []}
     for rule, text in lexicon_table("not-entities"):
         excluded[rule].append(text)

@@ -37,19 +37,6 @@ BARE_BODY = re.compile(
     r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
 )
 LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
-# Minimum length of a name before its head for heads that often end generic phrases.
-SHORT_GENERIC = {
-    "活动": 4,
-    "会议": 4,
-    "宣讲": 4,
-    "建设": 3,
-    "改革": 3,
-    "计划": 2,
-    "平台": 3,
-    "培育": 3,
-    "行动": 4,
-    "清单": 5,
-}
 MAX_NAME = 48
 EFFORTS = {"Campaign", "Programme", "Policy"}
 ORGANISATIONS = {"Institution", "Bureau"}
@@ -557,7 +544,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     if head.word == "中学" and _effort_name(modifier, words):
         return False  # 在党史学习教育中学在前: 中 closes 在…中, 学 is a verb
-    if len(NOT_NAME_CHAR.sub("", modifier)) < SHORT_GENERIC.get(head.word, 1):
+    if len(NOT_NAME_CHAR.sub("", modifier)) < head.min_modifier:
         return False
     if head.weak:
         return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}
