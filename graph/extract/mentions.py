@@ -23,7 +23,7 @@ from edukg.text import strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
 TITLED = re.compile(r"《([^《》\n]{1,80})》")
-QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」")
+QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’“”\n]{1,30})’")
 TRIAL = re.compile(
     r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
 )
@@ -38,6 +38,8 @@ BARE_BODY = re.compile(
 )
 LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
 MAX_NAME = 48
+# 十四五: the national five-year plans are named by their number.
+FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]?五")
 EFFORTS = {"Campaign", "Programme", "Policy"}
 ORGANISATIONS = {"Institution", "Bureau"}
 # Types whose name is no name when the words before its head only classify (公办幼儿园).
@@ -54,7 +56,9 @@ ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 # count check on words misses it; a name never starts with a count.
 LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
-LEADING_EDITION = re.compile(r"^(?:[0-9０-９*×X＊]{2,4}|[〇零一二三四五六七八九]{4})(?:年度?|届)")
+LEADING_EDITION = re.compile(
+    r"^(?:(?:[0-9０-９*×X＊]{2,4}|[〇零一二三四五六七八九]{4})(?:年度?|届)|第?[一二三四五六七八九十]{1,3}届)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +168,8 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         elif head is not None and head.type in {"Policy", "Document"}:
             kind, head_word = head.type, head.word
         elif head is not None and head.type == "Programme" and not head.weak:
-            kind, head_word = "Policy", head.word
+            # 《…三年行动计划》 is a plan the bureau carries out; 《…工程实施方案》 ends in a policy head.
+            kind, head_word = "Programme", head.word
         else:
             kind, head_word = "Document", ""
         verb = _verb_before(text, match.start(), start, words)
@@ -241,7 +246,7 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     with its own head inside a longer one (“…伙伴行动”暨…启动大会) is a name of its own too."""
     found = []
     for match in QUOTED.finditer(text, start, end):
-        group = 1 if match.group(1) is not None else 2
+        group = next(index for index in (1, 2, 3) if match.group(index) is not None)
         inner_name = _clean(match.group(group))
         inner_head = words.head_of(inner_name)
         verb = _verb_before(text, match.start(), start, words)
@@ -458,8 +463,9 @@ def _names_in_run(
     head = words.head_of(name)
     assert head is not None
     edition = LEADING_EDITION.match(name)
-    if edition and head.type == "Campaign" and len(name) - edition.end() > len(head.word):
-        # 2025年全省中小学科技活动周: the year tells which edition; the event's name follows it.
+    if edition and len(name) - edition.end() > len(head.word):
+        # 2025年全省中小学科技活动周, 2018年省政府: the year tells when or which edition; the
+        # name follows it.
         name_start += edition.end()
         name = name[edition.end() :]
     verb = _governing_verb(tokens, first, words)
@@ -540,7 +546,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return bool(BARE_BODY.match(name))
     if _is_category(name, head, words):
         return False
-    if NUMERAL.match(modifier) and head.type != "Programme":
+    if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):
         return False
     if head.word == "中学" and _effort_name(modifier, words):
         return False  # 在党史学习教育中学在前: 中 closes 在…中, 学 is a verb
