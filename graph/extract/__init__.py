@@ -26,6 +26,7 @@ from edukg.graph.extract.mentions import (
     titled_mentions,
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
+from edukg.graph.extract.numbered import numbered_set_mentions
 from edukg.graph.extract.persons import person_mentions
 from edukg.graph.extract.schools import numbered_school_mentions
 from edukg.ontology import lexicon_table
@@ -125,7 +126,8 @@ def _sentence_mentions(
     bare = concept_mentions(text, start, end, index)
     schools = numbered_school_mentions(text, start, end, index, segmenter().tags, edges)
     designations = designation_mentions(text, start, tokens, index, segmenter().tags)
-    found = marked + persons + headed + own + bare + schools + designations
+    sets = numbered_set_mentions(text, start, end, index, words, edges)
+    found = marked + persons + headed + own + bare + schools + designations + sets
     everything = [c for c in found if not _occasion(report, c)]
     candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
     name_spans = marked_spans(candidates, text, start, end)
