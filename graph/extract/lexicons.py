@@ -116,7 +116,7 @@ class Lexicons:
 
     def soft_verb(self, word: str) -> bool:
         """Verbs that end a name only where the words after them make a name of their own."""
-        return self.verb_role(word) == "other"
+        return self.verb_role(word) in {"other", "receive"}
 
 
 @cache

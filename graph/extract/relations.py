@@ -21,6 +21,9 @@ from edukg.graph.extract.mentions import Candidate
 from edukg.text import normalise
 
 INITIATIVES = {"Programme", "Campaign"}
+# What an effort or a document is made of: other efforts and documents, not the people,
+# bodies or schools listed near it (the guide: PART_OF the same or a broader kind).
+PARTS_OF_EFFORTS = {"Programme", "Campaign", "Policy", "Document"}
 SUB_BODY = re.compile(r"(?:领导小组|工作专班|专班|理论学习中心组|中心组|工作组)$")
 HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
 SUBJECT_FILLER = re.compile(
@@ -124,8 +127,10 @@ def responsibilities(
             if owner and kind == "Policy":
                 facts.append(Fact("RESPONSIBLE_FOR", owner, key, index))
                 continue
+            if role in {"attend", "receive"}:
+                continue  # someone else's event, or a prize or title given to the actor
             if kind in INITIATIVES:
-                if role == "attend" or HIGHER_LEVEL.match(names[key]):
+                if HIGHER_LEVEL.match(names[key]):
                     continue
             elif kind in {"Policy", "Document"}:
                 if role != "make":
@@ -217,7 +222,7 @@ def enumerated_parts(
             facts.extend(
                 Fact("PART_OF", item, parent[1], index)
                 for item in items
-                if item != parent[1] and types[item] != "Bureau"
+                if item != parent[1] and types[item] in PARTS_OF_EFFORTS
             )
         facts.extend(_listed_after(text, start, ordered, types, index))
     return facts
@@ -242,7 +247,7 @@ def _listed_after(
             gap = text[cursor - start : item.start - start]
             if item.start < cursor or not re.fullmatch(r"[、，,和及与“”《》‘’\s]*", gap):
                 break
-            if item_key != parent_key and types[item_key] != "Bureau":
+            if item_key != parent_key and types[item_key] in PARTS_OF_EFFORTS:
                 facts.append(Fact("PART_OF", item_key, parent_key, index))
             cursor = item.end
     return facts

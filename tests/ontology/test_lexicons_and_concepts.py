@@ -46,6 +46,7 @@ def test_lexicon_verb_roles_are_known() -> None:
         "found",
         "follow",
         "attend",
+        "receive",
         "other",
         "count",
     }
