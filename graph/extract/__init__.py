@@ -124,8 +124,8 @@ def _sentence_mentions(
     )
     own = own_bureau_mentions(text, start, end, index, words, own_pattern)
     bare = concept_mentions(text, start, end, index)
-    schools = numbered_school_mentions(text, start, end, index, segmenter().tags, edges)
-    designations = designation_mentions(text, start, tokens, index, segmenter().tags)
+    schools = numbered_school_mentions(text, start, end, index, words, segmenter().tags, edges)
+    designations = designation_mentions(text, start, tokens, index, words, segmenter().tags)
     sets = numbered_set_mentions(text, start, end, index, words, edges)
     found = marked + persons + headed + own + bare + schools + designations + sets
     everything = [c for c in found if not _occasion(report, c)]

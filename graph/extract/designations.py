@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from edukg.graph.extract.mentions import Candidate
+from edukg.graph.extract.lexicons import Lexicons
+from edukg.graph.extract.mentions import Candidate, verb_before
 from edukg.ontology import lexicon_table
 
 MAX_DESIGNATION = 26
@@ -30,9 +31,11 @@ def designation_mentions(
     start: int,
     tokens: list[tuple[str, int, int]],
     sentence: int,
+    words: Lexicons,
     tags: dict[str, str],
 ) -> list[Candidate]:
-    """The longest designation that starts at each word of a conferring level."""
+    """The longest designation that starts at each word of a conferring level, with the verb
+    before it (创建 makes the actor responsible, 获评 does not)."""
     parts = _parts()
     found = []
     index = 0
@@ -63,7 +66,7 @@ def designation_mentions(
                 "Institution",
                 sentence,
                 False,
-                "",
+                verb_before(text, start + word_start, start, words),
                 "designation",
             )
         )

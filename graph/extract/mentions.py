@@ -172,7 +172,7 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             kind, head_word = "Programme", head.word
         else:
             kind, head_word = "Document", ""
-        verb = _verb_before(text, match.start(), start, words)
+        verb = verb_before(text, match.start(), start, words)
         found.append(Candidate(inner_start, inner_end, name, kind, sentence, True, verb, head_word))
         outer = _head_after(text, match.end(), end, words)
         if outer:
@@ -197,7 +197,7 @@ LISTED_BEFORE = re.compile(r"(?:[^，,。；;：:、]{1,20}、)*[^，,。；;：
 CHAIN_BEFORE = re.compile(r"(?:(?:《[^《》]*》|“[^“”]*”)[、和及与]?)+$")
 
 
-def _verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
+def verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
     """The nearest verb before ``position`` in its clause; a list of 《》 or “” names shares one."""
     chain = CHAIN_BEFORE.search(text, floor, position)
     if chain:
@@ -249,7 +249,7 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         group = next(index for index in (1, 2, 3) if match.group(index) is not None)
         inner_name = _clean(match.group(group))
         inner_head = words.head_of(inner_name)
-        verb = _verb_before(text, match.start(), start, words)
+        verb = verb_before(text, match.start(), start, words)
         spans: list[tuple[int, int, str, Head]] = []
         after = _head_after(text, match.end(), end, words)
         if after:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from edukg.graph.extract.mentions import Candidate
+from edukg.graph.extract.lexicons import Lexicons
+from edukg.graph.extract.mentions import Candidate, verb_before
 from edukg.ontology.places import is_place_name
 from edukg.text import MASK
 
@@ -24,7 +25,13 @@ VERB_TAGS = {"v", "vn"}
 
 
 def numbered_school_mentions(
-    text: str, start: int, end: int, sentence: int, tags: dict[str, str], word_edges: set[int]
+    text: str,
+    start: int,
+    end: int,
+    sentence: int,
+    words: Lexicons,
+    tags: dict[str, str],
+    word_edges: set[int],
 ) -> list[Candidate]:
     found = []
     for match in NUMBERED.finditer(text, start, end):
@@ -45,7 +52,7 @@ def numbered_school_mentions(
                 "Institution",
                 sentence,
                 False,
-                "",
+                verb_before(text, name_start, start, words),
                 match.group("kind"),
             )
         )

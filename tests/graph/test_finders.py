@@ -20,11 +20,11 @@ from edukg.graph.extract.schools import numbered_school_mentions
 def schools(sentence: str) -> list[Candidate]:
     tokens = segmenter().tokens(sentence)
     edges = {edge for _, start, end in tokens for edge in (start, end)}
-    return numbered_school_mentions(sentence, 0, len(sentence), 0, segmenter().tags, edges)
+    return numbered_school_mentions(sentence, 0, len(sentence), 0, lexicons(), segmenter().tags, edges)
 
 
 def designations(sentence: str) -> list[Candidate]:
-    return designation_mentions(sentence, 0, segmenter().tokens(sentence), 0, segmenter().tags)
+    return designation_mentions(sentence, 0, segmenter().tokens(sentence), 0, lexicons(), segmenter().tags)
 
 
 def sets(sentence: str) -> list[Candidate]:
