@@ -57,7 +57,9 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("\\r\\n标题  \\r\\n正\\x1f文。\\r\\n\\r\\n")
     '标题\\n正文。'
     """
-    lines = [_CJK_GAP.sub("", line.rstrip()) for line in writable(text).splitlines()]
+    lines = [
+        _ANGLE_TITLE.sub(r"《\1》", _CJK_GAP.sub("", line.rstrip())) for line in writable(text).splitlines()
+    ]
     start = next((index for index, line in enumerate(lines) if line), len(lines))
     end = len(lines)
     while end > start and not lines[end - 1]:
@@ -70,6 +72,8 @@ def normalise_text(text: str) -> str:
 # (between the halves of a slogan) and stays.
 _HAN_OR_DIGIT = r"[\u4e00-\u9fff0-9*×]"
 _CJK_GAP = re.compile(rf"(?<={_HAN_OR_DIGIT}) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?={_HAN_OR_DIGIT})")
+# Plain-text copies write book-title marks as ASCII angle brackets (<…标准>相关指标).
+_ANGLE_TITLE = re.compile(r"<([^<>《》\n]*[\u4e00-\u9fff][^<>《》\n]*)>")
 # A PDF's text keeps its line breaks: most lines are as long as the page is wide.
 _WRAPPED_SHARE = 0.5
 _WRAP_SLACK = 3

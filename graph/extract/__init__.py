@@ -54,6 +54,7 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
     prefixes = [re.escape(level)] if level else []
     if level:
         prefixes.append(rf"[*×X＊]+{re.escape(level)}")
+        prefixes.append(rf"[我本]{re.escape(level)}")  # 我区教育局
     if report.jurisdiction and not report.jurisdiction_masked:
         # 合肥市蜀山区教育体育局: a district may be written after its city.
         prefixes.append(rf"(?:[\u4e00-\u9fff]{{2,4}}[市州])?{re.escape(report.jurisdiction)}")

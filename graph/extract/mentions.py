@@ -25,7 +25,7 @@ PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’
 TITLED = re.compile(r"《([^《》\n]{1,80})》")
 QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’“”\n]{1,30})’")
 TRIAL = re.compile(
-    r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
+    r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]+\d{4}年?|[*×X]{2,4}[-－—–]+[*×X]{2,4}年?)[）)]$"
 )
 NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
 CONJUNCTIONS = {"和", "与", "及", "以及"}
@@ -36,7 +36,9 @@ NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
 BARE_BODY = re.compile(
     r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
 )
-LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
+LEVEL_BODY = re.compile(r"(?:自治区|[省市区县州])(?:委|政府|人民政府)")
+# What may stand before a level's body inside a name: the Party's name, a mask or a place.
+BODY_PREFIX = re.compile(r"(?:中共|中国共产党)?(?:[*×Xx＊]+|[\u4e00-\u9fff]{1,5}?)?$")
 MAX_NAME = 48
 # 十四五: the national five-year plans are named by their number.
 FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]?五")
@@ -469,7 +471,12 @@ def _names_in_run(
         name_start += edition.end()
         name = name[edition.end() :]
     verb = _governing_verb(tokens, first, words)
-    pieces = _split_joined_bodies(name) if head.type == "Bureau" else _split_joined_organisations(name, words)
+    if head.type == "Bureau":
+        pieces = _split_joined_bodies(name)
+    elif head.word.endswith("法"):
+        pieces = _split_joined_laws(name, words)
+    else:
+        pieces = _split_joined_organisations(name, words)
     for piece_start, piece_end in pieces:
         piece = name[piece_start:piece_end]
         piece_head = words.head_of(piece)
@@ -512,6 +519,21 @@ def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags:
     return all(tags.get(token[0], "") in NAMELESS_TAGS and not token[0].isdigit() for token in before)
 
 
+def _split_joined_laws(name: str, words: Lexicons) -> list[tuple[int, int]]:
+    """义务教育法未成年人保护法 → two laws written back to back."""
+    for at in range(3, len(name) - 3):
+        left, right = words.head_of(name[:at]), words.head_of(name[at:])
+        if (
+            left is not None
+            and right is not None
+            and left.word.endswith("法")
+            and right.word.endswith("法")
+            and len(name) - at > len(right.word)
+        ):
+            return [(0, at), *[(at + s, at + e) for s, e in _split_joined_laws(name[at:], words)]]
+    return [(0, len(name))]
+
+
 def _split_joined_organisations(name: str, words: Lexicons) -> list[tuple[int, int]]:
     """市教育局与**大学 → two names: 与 joins organisations, but stays inside an effort's name."""
     at = name.find("与")
@@ -532,7 +554,14 @@ def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
         return [(0, at), *[(at + 1 + s, at + 1 + e) for s, e in _split_joined_bodies(name[at + 1 :])]]
     cuts = [0]
     for match in LEVEL_BODY.finditer(name):
-        if match.start() > 0 and LEVEL_BODY.fullmatch(name[cuts[-1] : match.start()]):
+        previous = name[cuts[-1] : match.start()]
+        body = LEVEL_BODY.search(previous)
+        if (
+            match.start() > 0
+            and body
+            and body.end() == len(previous)
+            and BODY_PREFIX.match(previous[: body.start()])
+        ):
             cuts.append(match.start())
     cuts.append(len(name))
     return list(itertools.pairwise(cuts))

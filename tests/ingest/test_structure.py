@@ -198,6 +198,8 @@ PAGE_LINE = "全市教育系统坚持以立德树人为根本任务不断深化�
             "开展“感恩总书记　奋进新征程”宣讲",
         ),  # a full-width space is meant
         ("use Neo4j and RDF", "use Neo4j and RDF"),
+        ("落实<山西省督导标准>相关指标", "落实《山西省督导标准》相关指标"),
+        ("if a<b and c>d", "if a<b and c>d"),
         (
             "\n".join(["标题", PAGE_LINE, PAGE_LINE, "结束。", PAGE_LINE, PAGE_LINE, "二、下一节"]),
             "\n".join(["标题", PAGE_LINE * 2 + "结束。", PAGE_LINE * 2, "二、下一节"]),
