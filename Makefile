@@ -5,7 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint system clean bench
+.PHONY: demo test lint system clean bench neo4j-server neo4j-server-stop
+
+# A real Neo4j 5 on 127.0.0.1 (tests/neo4j-server, built with Maven): `make neo4j-server` for trials
+# (data in NEO4J_SERVER_DIR, password in its file password); `make test` starts its own in NEO4J_TEST_DIR.
+NEO4J_SERVER_DIR ?= out/neo4j
+NEO4J_TEST_DIR   ?= out/neo4j-test
 
 $(BIN)/edukg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +20,8 @@ $(BIN)/edukg: pyproject.toml
 
 demo: $(BIN)/edukg
 	$(BIN)/edukg build --out out
-	$(BIN)/edukg view --graph out/graph.json --out out/views
-	$(BIN)/edukg export rdf --graph out/graph.json --format turtle --out out/graph.ttl
+	$(BIN)/edukg view --out out
+	$(BIN)/edukg export rdf --out out
 	@echo "open out/views/index.html; query with: $(BIN)/edukg load && $(BIN)/edukg query list"
 
 system:
@@ -28,7 +33,13 @@ lint: $(BIN)/edukg
 
 test: $(BIN)/edukg system
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	bash tests/neo4j-server/server.sh run $(NEO4J_TEST_DIR) $(BIN)/python -m pytest
+
+neo4j-server:
+	@bash tests/neo4j-server/server.sh start $(NEO4J_SERVER_DIR)
+
+neo4j-server-stop:
+	@bash tests/neo4j-server/server.sh stop $(NEO4J_SERVER_DIR)
 
 # The performance benchmark (about 20 minutes on 2 cores): prints each figure, writes bench/RESULTS.md
 bench: $(BIN)/edukg

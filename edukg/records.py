@@ -60,6 +60,33 @@ class Sentence(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Location(Record):
+    """The divisions a report belongs to: names from the gazetteer and their six-digit
+    adcodes, ``""`` where a level is unknown. A masked or unnamed place has no name here
+    (``Report.jurisdiction`` keeps the mask as written); ``source`` says how it was found:
+    ``text``, ``override`` or ``""`` for nothing found."""
+
+    province: str = ""
+    province_code: str = ""
+    city: str = ""
+    city_code: str = ""
+    county: str = ""
+    county_code: str = ""
+    source: str = ""
+
+    def properties(self) -> dict[str, str]:
+        """The names and codes as graph properties."""
+        return {
+            "province": self.province,
+            "province_code": self.province_code,
+            "city": self.city,
+            "city_code": self.city_code,
+            "county": self.county,
+            "county_code": self.county_code,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report(Record):
     """One ingested report. ``id`` is a hash of the text, stable across runs and machines."""
 
@@ -74,6 +101,7 @@ class Report(Record):
     sections: tuple[Section, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+    location: Location = Location()
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

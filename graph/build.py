@@ -10,11 +10,12 @@ from __future__ import annotations
 import gc
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,9 @@ from edukg.errors import InputError
 from edukg.graph import resolve
 from edukg.graph.extract import extract
 from edukg.ingest import read_report
+from edukg.ingest.locate import PlaceOverride, location_of, with_place
 from edukg.ontology.concepts import concept_by_id
+from edukg.ontology.places import Place, level_of, place_by_code
 from edukg.records import Entity, Evidence, Extraction, Report
 
 T = TypeVar("T")
@@ -155,6 +158,7 @@ class ReportPart:
     report: str  # report id
     report_node: Node
     place_node: Node
+    places_above: list[Node]  # the named divisions above the report's own, nearest first
     entities: list[Node]  # one per extracted entity, in extraction order (two may share a node)
     concepts: list[Node]
     edges: list[Edge]
@@ -207,6 +211,9 @@ def report_part(extraction: Extraction) -> ReportPart:
             )
             edges.append((node, concept_node, "INSTANCE_OF", mention_evidence))
     edges.append((report_node, ids[extraction.bureau], "ISSUED_BY", []))
+    above = _places_above(report)
+    inner = [place, *(node for node, _ in above)]
+    edges.extend((node, outer, "LOCATED_IN", []) for node, outer in pairwise(inner))
     edges.extend(
         (ids[relation.source], ids[relation.target], relation.type, [rows.row(e) for e in relation.evidence])
         for relation in extraction.relations
@@ -221,16 +228,37 @@ def report_part(extraction: Extraction) -> ReportPart:
         "jurisdiction": report.jurisdiction,
         "masked": report.jurisdiction_masked,
         "chars": len(report.text),
+        **report.location.properties(),
     }
     place_attributes = {
         "label": "Jurisdiction",
         "name": resolve.jurisdiction_name(report),
         "level": report.level,
         "masked": report.jurisdiction_masked or not report.jurisdiction,
+        **report.location.properties(),
     }
     return ReportPart(
-        report.id, (report_node, report_attributes), (place, place_attributes), entities, concepts, edges
+        report.id,
+        (report_node, report_attributes),
+        (place, place_attributes),
+        above,
+        entities,
+        concepts,
+        edges,
     )
+
+
+def _places_above(report: Report) -> list[Node]:
+    """The Jurisdiction nodes of the named divisions above the report's own: a county's
+    city and province, each one node for every report in it."""
+    nodes = []
+    for name, code in resolve.places_above(report):
+        place = place_by_code(code)
+        level = level_of(place) if place else ""
+        location = location_of(place, "text").properties()
+        attributes = {"label": "Jurisdiction", "name": name, "level": level, "masked": False, **location}
+        nodes.append((resolve.place_node_id(code), attributes))
+    return nodes
 
 
 def _add_entity(graph: nx.MultiDiGraph, node: str, report_id: str, attributes: dict[str, Any]) -> None:
@@ -288,8 +316,8 @@ def add_part(graph: nx.MultiDiGraph, part: ReportPart) -> None:
         # Two files with one text are one Report node, named after the first file by name.
         graph.nodes[report_node]["source"] = report_attributes["source"]
     _add_node(graph, report_node, part.report, **report_attributes)
-    place, place_attributes = part.place_node
-    _add_node(graph, intern(place), part.report, **place_attributes)
+    for place, place_attributes in (part.place_node, *part.places_above):
+        _add_node(graph, intern(place), part.report, **place_attributes)
     for node, attributes in part.entities:
         _add_entity(graph, intern(node), part.report, attributes)
     for node, attributes in part.concepts:
@@ -319,14 +347,20 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     return _finish(graph)
 
 
-def extract_path(path: str | Path) -> Extraction:
-    """Read and extract one report file; raises InputError for a file that cannot be read."""
-    return extract(read_report(path))
+def extract_path(path: str | Path, places: Mapping[str, Place] | None = None) -> Extraction:
+    """Read and extract one report file, placed where ``places`` says by its file name if it
+    names it; raises InputError for a file that cannot be read."""
+    report = read_report(path)
+    if places and report.source in places:
+        report = with_place(report, places[report.source])
+    return extract(report)
 
 
-def _extract_then(path: Path, then: Callable[[Extraction], Any] | None) -> Any:
+def _extract_then(
+    path: Path, then: Callable[[Extraction], Any] | None, places: Mapping[str, Place] | None = None
+) -> Any:
     try:
-        extraction = extract_path(path)
+        extraction = extract_path(path, places)
     except InputError as error:
         return Failure(error.path, error.reason)
     return then(extraction) if then else extraction
@@ -337,15 +371,19 @@ def _in_workers(paths: Sequence[Path], workers: int) -> bool:
 
 
 def iter_extractions(
-    paths: Sequence[Path], workers: int = 1, then: Callable[[Extraction], T] | None = None
+    paths: Sequence[Path],
+    workers: int = 1,
+    then: Callable[[Extraction], T] | None = None,
+    places: Mapping[str, Place] | None = None,
 ) -> Iterator[Extraction | T | Failure]:
     """Each report's extraction, or its failure, in the order of ``paths``.
 
     With ``then``, what ``then`` makes of each extraction instead, made in the process that
     extracted it: with ``workers`` > 1 only that result travels back, so ``then`` must pickle
-    (a module-level function or a ``functools.partial`` of one).
+    (a module-level function or a ``functools.partial`` of one). ``places`` places reports
+    by file name (see :func:`extract_path`).
     """
-    work = partial(_extract_then, then=then)
+    work = partial(_extract_then, then=then, places=places)
     if _in_workers(paths, workers):
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
@@ -377,6 +415,16 @@ def _collector_paused(paused: bool) -> Iterator[None]:
         gc.enable()
 
 
+def _places(overrides: Mapping[str, PlaceOverride]) -> dict[str, Place]:
+    placed = {}
+    for name, override in overrides.items():
+        try:
+            placed[name] = override.place()
+        except ValueError as error:
+            raise InputError(name, f"its place: {error}") from None
+    return placed
+
+
 def _part_and(
     extraction: Extraction, per_report: Callable[[Extraction], T] | None
 ) -> tuple[ReportPart, T | None]:
@@ -389,21 +437,25 @@ def build_from_paths(
     progress: Callable[[], None] | None = None,
     per_report: Callable[[Extraction], T] | None = None,
     on_report: Callable[[T], None] | None = None,
+    places: Mapping[str, PlaceOverride] | None = None,
 ) -> BuildResult:
     """The main job: find reports under ``paths``, read, extract, resolve, build the graph.
 
     Each report goes into the graph as it arrives, so memory holds only the graph. For other
     output per report (the CLI's extraction files), ``per_report`` makes it from the
     extraction in the process that extracted it (it must pickle, see :func:`iter_extractions`)
-    and ``on_report`` takes it here, in the order of the reports.
+    and ``on_report`` takes it here, in the order of the reports. ``places`` maps a report's
+    file name to the place the user gives it, over the one its text names; an override that
+    names no division of the gazetteer is an InputError before anything is read.
     """
     from edukg.ingest import find_reports
 
     graph = nx.MultiDiGraph()
     failures: list[Failure] = []
     read = 0
+    placed = _places(places or {})
     reports = find_reports(paths)
-    outcomes = iter_extractions(reports, workers, partial(_part_and, per_report=per_report))
+    outcomes = iter_extractions(reports, workers, partial(_part_and, per_report=per_report), placed)
     with _collector_paused(_in_workers(reports, workers)):
         for outcome in outcomes:
             if isinstance(outcome, Failure):

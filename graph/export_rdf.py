@@ -2,7 +2,7 @@
 
 Node ``bureau:0123456789abcdef`` becomes ``<BASE>bureau/0123456789abcdef``, a
 Concept node the IRI of its concept in ``ontology/concepts.ttl`` (whose scheme
-every export includes); every edge is asserted directly and described by an
+every export includes), or, for a discovered initiative, an IRI under the base; every edge is asserted directly and described by an
 ``edukg:Fact`` with its evidence (the ontology's header explains the modelling).
 Only ids, offsets and hashes of ids reach IRIs; report text only becomes literals.
 
@@ -18,33 +18,27 @@ Only ids, offsets and hashes of ids reach IRIs; report text only becomes literal
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import networkx as nx
 import rdflib
-from pyparsing import ParseException
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, SH, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from edukg.errors import EdukgError
 from edukg.graph.resolve import concept_node_id
 from edukg.ontology import NAMESPACE, check_label, check_relation, read_text, schema
 from edukg.ontology.concepts import CONCEPT_BASE, concepts
-from edukg.queries.catalogue import Query, UnknownQueryError
-from edukg.queries.catalogue import parse as parse_header
 
 DEFAULT_BASE = "https://w3id.org/edukg/id/"
+DISCOVERED = "discovered"  # the kind of a Concept node that edukg.graph.discover made
 EDUKG = Namespace(NAMESPACE)
 OA = Namespace("http://www.w3.org/ns/oa#")
 
@@ -119,6 +113,12 @@ _ATTRIBUTES: dict[str, _Attribute] = {
     "bureau": (EDUKG.bureauName, _zh),
     "level": (EDUKG.level, _string),
     "chars": (EDUKG.chars, _count),
+    "province": (EDUKG.provinceName, _zh),
+    "province_code": (EDUKG.provinceCode, _string),
+    "city": (EDUKG.cityName, _zh),
+    "city_code": (EDUKG.cityCode, _string),
+    "county": (EDUKG.countyName, _zh),
+    "county_code": (EDUKG.countyCode, _string),
 }
 
 
@@ -141,6 +141,7 @@ def _digest(*parts: object) -> str:
 class _Minter:
     base: str
     concepts: Mapping[str, str]  # Concept node id -> the concept's IRI in the scheme
+    discovered: frozenset[str] = frozenset()  # Concept node ids of discovered initiatives
 
     def node(self, node_id: str) -> URIRef:
         if node_id in self.concepts:
@@ -148,8 +149,10 @@ class _Minter:
         match = _NODE_ID.fullmatch(node_id)
         if match is None:
             raise RdfExportError(f"node id {node_id!r} is not of the form <label>:<hex>")
-        if match[1] == "concept":
-            raise RdfExportError(f"concept node {node_id!r} is not a concept of ontology/concepts.ttl")
+        if match[1] == "concept" and node_id not in self.discovered:
+            raise RdfExportError(
+                f"concept node {node_id!r} is not a concept of ontology/concepts.ttl nor a discovered one"
+            )
         return URIRef(f"{self.base}{match[1]}/{match[2]}")
 
     def minted(self, kind: str, *parts: object) -> URIRef:
@@ -167,7 +170,12 @@ def concept_scheme() -> rdflib.Graph:
 
 def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> rdflib.Graph:
     """The graph as RDF triples, with IRIs minted from node ids under ``base``."""
-    mint = _Minter(check_base(base), {concept_node_id(concept.id): concept.iri for concept in concepts()})
+    discovered = frozenset(
+        node for node, attributes in graph.nodes(data=True) if attributes.get("kind") == DISCOVERED
+    )
+    mint = _Minter(
+        check_base(base), {concept_node_id(concept.id): concept.iri for concept in concepts()}, discovered
+    )
     rdf = rdflib.Graph(bind_namespaces="core")
     for prefix, namespace in (("edukg", EDUKG), ("oa", OA), ("prov", PROV), ("org", ORG), ("skos", SKOS)):
         rdf.bind(prefix, namespace)
@@ -197,6 +205,8 @@ def _add_node(rdf: rdflib.Graph, mint: _Minter, node_id: str, attributes: Mappin
     label = check_label(attributes.get("label", ""))
     node = mint.node(node_id)
     if label == "Concept":
+        if node_id in mint.discovered:
+            _add_discovered(rdf, node, attributes)
         return
     rdf.add((node, RDF.type, URIRef(schema().class_iri[label])))
     for predicate, literal in _literals(attributes, _ATTRIBUTES):
@@ -211,6 +221,18 @@ def _add_node(rdf: rdflib.Graph, mint: _Minter, node_id: str, attributes: Mappin
         rdf.add((node, EDUKG.mention, span))
         rdf.add((span, RDF.type, EDUKG.Mention))
         _add_span(rdf, mint, span, mention)
+
+
+def _add_discovered(rdf: rdflib.Graph, node: URIRef, attributes: Mapping[str, Any]) -> None:
+    """A discovered initiative: a concept of the export's own scheme, labelled by its core
+    name and the names the reports write."""
+    rdf.add((node, RDF.type, EDUKG.Concept))
+    rdf.add((node, RDF.type, SKOS.Concept))
+    rdf.add((node, SKOS.inScheme, EDUKG.DiscoveredConcepts))
+    rdf.add((node, SKOS.prefLabel, _zh(attributes["name"])))
+    rdf.add((node, EDUKG.kind, _string(DISCOVERED)))
+    for alias in attributes.get("aliases", ()):
+        rdf.add((node, SKOS.altLabel, _zh(alias)))
 
 
 def _add_span(rdf: rdflib.Graph, mint: _Minter, span: URIRef, place: Mapping[str, Any]) -> None:
@@ -352,82 +374,3 @@ def write_rdf(
     plugin, _ = FORMATS[format]
     rdf.serialize(destination=path, format=plugin, encoding="utf-8", **_SERIALIZE_OPTIONS.get(plugin, {}))
     return path
-
-
-# ---------------------------------------------------------------- SPARQL catalogue
-
-SPARQL_FOLDER = "sparql"
-SPARQL_SUFFIX = ".rq"
-
-
-@dataclass(frozen=True, slots=True)
-class SparqlQuery:
-    """A catalogue entry (header and text) with its parsed SPARQL."""
-
-    query: Query
-    prepared: PreparedQuery
-
-
-def parse_sparql(name: str, text: str) -> SparqlQuery:
-    """``queries/sparql/<name>.rq``: the Cypher catalogue's header with ``#`` for ``//``, then SPARQL.
-
-    The ``columns`` name the SELECT's variables in order, so a column may share its
-    name with a parameter (``bureau``) while the variables differ.
-    """
-    lines = text.splitlines()
-    header = list(itertools.takewhile(lambda line: line.startswith("#"), lines))
-    as_cypher = ["//" + line[1:] for line in header] + lines[len(header) :]
-    query = replace(parse_header(name, "\n".join(as_cypher)), text=text)
-    try:
-        prepared = prepareQuery(text)
-    except ParseException as error:
-        raise RdfExportError(f"queries/sparql/{name}{SPARQL_SUFFIX}: {error}") from None
-    selected = len(prepared.algebra.get("PV", ()))
-    if selected != len(query.columns):
-        raise RdfExportError(
-            f"queries/sparql/{name}{SPARQL_SUFFIX}: SELECT gives {selected} variables "
-            f"but the header names {len(query.columns)} columns"
-        )
-    return SparqlQuery(query, prepared)
-
-
-@cache
-def sparql_catalogue() -> tuple[SparqlQuery, ...]:
-    """Every SPARQL query of ``queries/sparql/``, sorted by name."""
-    folder = resources.files("edukg.queries").joinpath(SPARQL_FOLDER)
-    files = sorted(
-        (entry for entry in folder.iterdir() if entry.name.endswith(SPARQL_SUFFIX)), key=lambda e: e.name
-    )
-    return tuple(
-        parse_sparql(entry.name.removesuffix(SPARQL_SUFFIX), entry.read_text(encoding="utf-8"))
-        for entry in files
-    )
-
-
-def load_sparql(name: str) -> SparqlQuery:
-    """The SPARQL query called ``name``, or UnknownQueryError listing the known ones."""
-    for entry in sparql_catalogue():
-        if entry.query.name == name:
-            return entry
-    raise UnknownQueryError(name, [entry.query.name for entry in sparql_catalogue()])
-
-
-def run_sparql(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Rows of the named query on ``rdf``, one dict per row keyed by the header's columns.
-
-    Parameters are bound with ``initBindings`` (values never enter the query text);
-    ``values`` override the header's defaults and take their types.
-    """
-    entry = load_sparql(name)
-    bindings = {key: Literal(value) for key, value in entry.query.bind(values or {}).items()}
-    result = rdf.query(entry.prepared, initBindings=bindings)
-    return [
-        {column: _python(cell) for column, cell in zip(entry.query.columns, row, strict=True)}
-        for row in result
-    ]
-
-
-def _python(cell: rdflib.term.Node | None) -> Any:
-    if isinstance(cell, Literal):
-        return cell.toPython()
-    return None if cell is None else str(cell)

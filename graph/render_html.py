@@ -54,8 +54,8 @@ _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 @dataclass(frozen=True, slots=True)
 class View:
     """One page: ``graph`` holds the nodes and edges to draw, with the knowledge graph's
-    attributes plus ``city`` (id of the node's jurisdiction, ``""`` when shared),
-    ``city_name``, ``sources`` and ``evidence`` on every node."""
+    attributes plus ``place`` (id of the node's jurisdiction, ``""`` when shared),
+    ``place_name``, ``sources`` and ``evidence`` on every node."""
 
     stem: str
     title: str
@@ -137,7 +137,7 @@ def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
         view.add_edge(place, concept, key="INSTANCE_OF", type="INSTANCE_OF", instances=names, reports=reports)
     for concept in shared:
         view.nodes[concept]["shared_by"] = sorted(
-            view.nodes[place]["city_name"] for place in view.predecessors(concept)
+            view.nodes[place]["place_name"] for place in view.predecessors(concept)
         )
     kept, notice = _most_connected(view, max_nodes)
     return View(
@@ -221,8 +221,8 @@ def _subgraph(
         view.add_node(
             node,
             **attrs,
-            city=city,
-            city_name=_place_name(graph, city) if city else "",
+            place=city,
+            place_name=_place_name(graph, city) if city else "",
             sources=[
                 graph.nodes[report].get("source", report)
                 for report in attrs.get("reports", ())
@@ -318,7 +318,7 @@ def to_html(view: View) -> str:
             y=places[node][1],
             **({} if drawn["shape"] in _LABEL_INSIDE else {"value": graph.degree(node) + 1}),
             type=attrs["label"],
-            city=attrs["city"],
+            city=attrs["place"],
             search=[name.lower() for name in (attrs["name"], *attrs.get("aliases", ()))],
             tip=_node_tooltip(attrs),
         )
@@ -337,7 +337,7 @@ def to_html(view: View) -> str:
             tip=_edge_tooltip(attrs, graph.nodes[u]["name"], graph.nodes[v]["name"]),
         )
     cities = sorted(
-        {(attrs["city"], attrs["city_name"]) for _, attrs in graph.nodes(data=True) if attrs["city"]},
+        {(attrs["place"], attrs["place_name"]) for _, attrs in graph.nodes(data=True) if attrs["place"]},
         key=lambda city: (city[1], city[0]),
     )
     node_counts = _count(attrs["label"] for _, attrs in graph.nodes(data=True))
@@ -380,7 +380,7 @@ def _display_name(attrs: dict[str, Any]) -> str:
     if attrs["label"] == "Metric" and attrs.get("value"):
         return f"{attrs['name']} {attrs['value']}{attrs.get('unit', '')}"
     if attrs["label"] == "Jurisdiction":
-        return attrs["city_name"]
+        return attrs["place_name"]
     return attrs.get("title") or attrs["name"] if attrs["label"] == "Report" else attrs["name"]
 
 
@@ -399,7 +399,7 @@ def _node_tooltip(attrs: dict[str, Any]) -> list[list[str]]:
     elif attrs.get("scope") == "national":
         rows.append(["jurisdiction", "national"])
     else:
-        rows.append(["jurisdiction", attrs.get("jurisdiction") or attrs["city_name"] or "not named"])
+        rows.append(["jurisdiction", attrs.get("jurisdiction") or attrs["place_name"] or "not named"])
     if label == "Metric" and attrs.get("comparison"):
         rows.append(["comparison", attrs["comparison"]])
     if attrs.get("status"):

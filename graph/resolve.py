@@ -15,7 +15,7 @@ import sys
 
 from edukg.ontology import check_label
 from edukg.ontology.concepts import concept_by_name
-from edukg.records import Entity, Report
+from edukg.records import Entity, Location, Report
 from edukg.text import has_mask, normalise
 
 
@@ -34,10 +34,51 @@ def report_node_id(report: Report) -> str:
     return report.id
 
 
+def _levels(location: Location) -> tuple[tuple[str, str], ...]:
+    """(name, adcode) of the named divisions of a location, from the county up."""
+    return tuple(
+        (name, code)
+        for name, code in (
+            (location.county, location.county_code),
+            (location.city, location.city_code),
+            (location.province, location.province_code),
+        )
+        if name and code
+    )
+
+
+def own_code(report: Report) -> str:
+    """The adcode of the report's own jurisdiction when it is named, else ``""``."""
+    if report.jurisdiction and not report.jurisdiction_masked:
+        for name, code in _levels(report.location):
+            if name == report.jurisdiction:
+                return code
+    return ""
+
+
 def jurisdiction_key(report: Report) -> str:
+    """A named place is one node by its adcode (or its name outside the gazetteer);
+    a masked or unnamed one belongs to its report."""
+    code = own_code(report)
+    if code:
+        return f"adcode|{code}"
     if report.jurisdiction and not report.jurisdiction_masked:
         return f"name|{report.jurisdiction}"
     return f"report|{report.id}"
+
+
+def places_above(report: Report) -> tuple[tuple[str, str], ...]:
+    """(name, adcode) of the named divisions above the report's own, nearest first."""
+    levels = _levels(report.location)
+    code = own_code(report)
+    if code:
+        return levels[[c for _, c in levels].index(code) + 1 :]
+    return levels
+
+
+def place_node_id(adcode: str) -> str:
+    """The Jurisdiction node of a division of the gazetteer."""
+    return node_id("Jurisdiction", f"adcode|{adcode}")
 
 
 def jurisdiction_node_id(report: Report) -> str:

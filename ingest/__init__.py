@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from edukg.ingest.locate import place_report
 from edukg.ingest.metadata import guess_title, own_bureau, report_id
 from edukg.ingest.readers import SUPPORTED_SUFFIXES, find_reports, read_text
 from edukg.ingest.structure import normalise_text, parse_structure, writable
@@ -43,17 +44,19 @@ def report_from_text(text: str, source: str) -> Report:
     """The Report of a text: normalised, split into sections, paragraphs and sentences."""
     text = normalise_text(text)
     sections, paragraphs, sentences = parse_structure(text)
-    bureau = own_bureau(text, paragraphs)
+    title = guess_title(text, paragraphs, source)
+    placed = place_report(text, title, own_bureau(text, paragraphs))
     return Report(
         id=report_id(text),
         source=source,
         text=text,
-        title=guess_title(text, paragraphs, source),
-        bureau=bureau.name,
-        level=bureau.level,
-        jurisdiction=bureau.jurisdiction,
-        jurisdiction_masked=bureau.masked,
+        title=title,
+        bureau=placed.bureau,
+        level=placed.level,
+        jurisdiction=placed.jurisdiction,
+        jurisdiction_masked=placed.masked,
         sections=sections,
         paragraphs=paragraphs,
         sentences=sentences,
+        location=placed.location,
     )

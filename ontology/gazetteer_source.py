@@ -91,14 +91,19 @@ def rows() -> list[tuple[str, str, str, str, str]]:
         elif code.endswith("00"):
             kind, parent = "city", code[:2] + "0000"
         else:
-            kind = "county"
-            parent = code[:4] + "00" if code[:4] + "00" in codes else code[:2] + "0000"
+            kind, parent = "county", code[:4] + "00"
         if kind == "city" and name == codes.get(code[:2] + "0000"):
             continue  # a municipality's city row repeats the province (北京市)
         if kind == "city" and name in {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}:
             continue
         found.append((code, name, kind, parent, short_form(name, kind, nationalities)))
-    return found
+    # A county whose city row is left out (a municipality's district, a county the
+    # province governs directly) is the province's.
+    kept = {row[0] for row in found}
+    return [
+        (code, name, kind, parent if parent in kept or not parent else code[:2] + "0000", short)
+        for code, name, kind, parent, short in found
+    ]
 
 
 def main() -> None:

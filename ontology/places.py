@@ -52,6 +52,13 @@ def gazetteer() -> Gazetteer:
         by_name[name].append(place)
         if short:
             by_name[short].append(place)
+    for place in by_code.values():
+        # An autonomous prefecture or county is usually written by its short form and the
+        # level it has: 甘南州 for 甘南藏族自治州, 大厂县 for 大厂回族自治县.
+        for ending, written_as in (("自治州", "州"), ("自治县", "县")):
+            usual = place.short + written_as
+            if place.short and place.name.endswith(ending) and usual not in by_name:
+                by_name[usual].append(place)
     names = sorted(by_name, key=len, reverse=True)
     return Gazetteer(
         by_code=by_code,
@@ -65,8 +72,47 @@ def places_named(name: str) -> tuple[Place, ...]:
     return gazetteer().by_name.get(name, ())
 
 
+def place_by_code(adcode: str) -> Place | None:
+    """The division with this six-digit code, if any.
+
+    >>> place_by_code("371521").name
+    '阳谷县'
+    """
+    return gazetteer().by_code.get(adcode)
+
+
 def parent(place: Place) -> Place | None:
     return gazetteer().by_code.get(place.parent) if place.parent else None
+
+
+def ancestors(place: Place) -> tuple[Place, ...]:
+    """The divisions above a place, nearest first.
+
+    >>> [p.name for p in ancestors(places_named("阳谷县")[0])]
+    ['聊城市', '山东省']
+    """
+    found = []
+    current = parent(place)
+    while current is not None:
+        found.append(current)
+        current = parent(current)
+    return tuple(found)
+
+
+def level_of(place: Place) -> str:
+    """The level character a report writes for the place: 省 for a province, 市 for a
+    prefecture (州 and 盟 included), and the county's own ending (县 区 市; 旗 is a 县;
+    ``""`` for the few others, such as townships listed as counties).
+
+    >>> [level_of(p) for p in places_named("寿光市") + places_named("甘南州") + places_named("广西")]
+    ['市', '市', '省']
+    """
+    if place.kind == "province":
+        return "省"
+    if place.kind == "city":
+        return "市"
+    ending = "县" if place.name.endswith("旗") else place.name[-1]
+    return ending if ending in "市区县" else ""
 
 
 def chain(place: Place) -> tuple[str, str, str]:

@@ -13,6 +13,10 @@ a string), else it is the text as written; values given on the command line take
 type of the default. ``<name>.<dialect>.cypher`` (dialect ``neo4j``) replaces the
 query on that engine, with the same header; every other engine runs ``<name>.cypher``.
 
+``queries/sparql/<name>.rq`` files hold SPARQL for the RDF export with the same
+header, ``#`` for ``//`` (``sparql_catalogue``, ``load_sparql``); a question may be in
+both languages under one name.
+
 Regenerate ``queries/README.md`` after editing a header with
 ``python -m edukg.queries.catalogue``.
 
@@ -30,10 +34,17 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import takewhile
+from typing import TYPE_CHECKING
 
 from edukg.errors import EdukgError
 
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+
 SUFFIX = ".cypher"
+SPARQL_FOLDER = "sparql"
+SPARQL_SUFFIX = ".rq"
+ENGINES = ("cypher", "sparql")  # the graph stores answer Cypher, the RDF export SPARQL
 DIALECTS = ("neo4j",)
 HEADER_KEYS = ("title", "question_zh", "question_en", "columns")
 
@@ -53,8 +64,9 @@ class UnknownQueryError(EdukgError):
 class QueryFileError(EdukgError):
     """A query file whose header is incomplete or malformed."""
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"queries/{name}{SUFFIX}: {reason}")
+    def __init__(self, name: str, reason: str, path: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"{path or f'queries/{name}{SUFFIX}'}: {reason}")
 
 
 class QueryParameterError(EdukgError):
@@ -224,6 +236,62 @@ def load(name: str) -> Query:
         if query.name == name:
             return query
     raise UnknownQueryError(name, names())
+
+
+@dataclass(frozen=True, slots=True)
+class SparqlQuery:
+    """A SPARQL catalogue entry: its header and text as a ``Query``, and its parsed SPARQL."""
+
+    query: Query
+    prepared: PreparedQuery
+
+
+def parse_sparql(name: str, text: str) -> SparqlQuery:
+    """``queries/sparql/<name>.rq``: the Cypher catalogue's header with ``#`` for ``//``, then SPARQL.
+
+    The ``columns`` name the SELECT's variables in order, so a column may share its
+    name with a parameter (``bureau``) while the variables differ.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    path = f"queries/{SPARQL_FOLDER}/{name}{SPARQL_SUFFIX}"
+    lines = text.splitlines()
+    header = list(takewhile(lambda line: line.startswith("#"), lines))
+    as_cypher = ["//" + line[1:] for line in header] + lines[len(header) :]
+    try:
+        query = replace(parse(name, "\n".join(as_cypher)), text=text)
+        prepared = prepareQuery(text)
+    except QueryFileError as error:
+        raise QueryFileError(name, error.reason, path) from None
+    except ParseException as error:
+        raise QueryFileError(name, str(error), path) from None
+    selected = len(prepared.algebra.get("PV", ()))
+    if selected != len(query.columns):
+        reason = f"SELECT gives {selected} variables but the header names {len(query.columns)} columns"
+        raise QueryFileError(name, reason, path)
+    return SparqlQuery(query, prepared)
+
+
+@cache
+def sparql_catalogue() -> tuple[SparqlQuery, ...]:
+    """Every SPARQL query of ``queries/sparql/``, sorted by name."""
+    folder = resources.files(__package__).joinpath(SPARQL_FOLDER)
+    files = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(SPARQL_SUFFIX)), key=lambda e: e.name
+    )
+    return tuple(
+        parse_sparql(entry.name.removesuffix(SPARQL_SUFFIX), entry.read_text(encoding="utf-8"))
+        for entry in files
+    )
+
+
+def load_sparql(name: str) -> SparqlQuery:
+    """The SPARQL query called ``name``, or UnknownQueryError listing the known ones."""
+    for entry in sparql_catalogue():
+        if entry.query.name == name:
+            return entry
+    raise UnknownQueryError(name, [entry.query.name for entry in sparql_catalogue()])
 
 
 def to_readme(queries: tuple[Query, ...]) -> str:

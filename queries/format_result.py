@@ -15,11 +15,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 FORMATS = ("table", "csv", "json")
+
+# a run of letters with its trailing spaces, or one wide (CJK) character: where a line may break
+_BREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,31 @@ def to_csv(result: Result) -> str:
 def to_json(result: Result) -> str:
     """A JSON array of one object per row, keys in column order."""
     return json.dumps(result.records(), ensure_ascii=False)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells (CJK characters count two),
+    broken between words or between wide characters.
+
+    >>> wrap("Which bureau runs 双一流建设？", 18)
+    ['Which bureau runs', '双一流建设？']
+    """
+    lines: list[str] = []
+    line = ""
+    for token in _BREAKABLE.findall(text):
+        while _width(token.rstrip()) > width:  # a word longer than a line: cut it
+            cut = next(i for i in range(len(token), 0, -1) if _width(token[:i]) <= width)
+            lines += [line.rstrip()] if line.strip() else []
+            lines.append(token[:cut])
+            line, token = "", token[cut:]
+        if line.strip() and _width(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def render(result: Result, format: str) -> str:

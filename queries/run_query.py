@@ -1,13 +1,18 @@
-"""Run a catalogue query on a graph store; its parameters always travel as query parameters."""
+"""Run a catalogue query: Cypher on a graph store, SPARQL on the RDF export. Its parameters
+always travel as query parameters, never in the query's text."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from edukg.errors import StoreError
 from edukg.graph.load_store import COUNT_NODES, GraphStore, Statement
-from edukg.queries.catalogue import ParameterValue, Query
+from edukg.queries.catalogue import ParameterValue, Query, load_sparql
 from edukg.queries.format_result import Result
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 def dialect_of(store: GraphStore) -> str:
@@ -33,3 +38,34 @@ def run(query: Query, parameters: Mapping[str, ParameterValue], store: GraphStor
                 f"its header declares {', '.join(query.columns)}"
             )
     return Result(query.columns, [tuple(row.values()) for row in rows])
+
+
+def run_sparql(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows of the SPARQL query ``name`` on ``rdf``, one dict per row keyed by the header's columns.
+
+    Parameters are bound with ``initBindings`` (values never enter the query text);
+    ``values`` override the header's defaults and take their types.
+    """
+    from rdflib import Literal
+
+    entry = load_sparql(name)
+    bindings = {key: Literal(value) for key, value in entry.query.bind(values or {}).items()}
+    result = rdf.query(entry.prepared, initBindings=bindings)
+    return [
+        {column: _python(cell) for column, cell in zip(entry.query.columns, row, strict=True)}
+        for row in result
+    ]
+
+
+def sparql_result(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = None) -> Result:
+    """``run_sparql`` as a ``Result``, to print like a Cypher query's rows."""
+    rows = run_sparql(rdf, name, values)
+    return Result(load_sparql(name).query.columns, [tuple(row.values()) for row in rows])
+
+
+def _python(cell: Any) -> Any:
+    from rdflib import Literal
+
+    if isinstance(cell, Literal):
+        return cell.toPython()
+    return None if cell is None else str(cell)

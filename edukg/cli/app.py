@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from edukg.errors import EdukgError
+from edukg.outputs import DEFAULT_FOLDER, Outputs
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def one_line(message: object) -> str:
@@ -45,33 +48,51 @@ def main() -> None:
     \b
     Example:
       edukg build data/reports --out out
+
+    A build's outputs live in one folder (--out, default out/): graph.json,
+    graph.graphml, extractions/, and what later commands add there: views/,
+    graph.ttl, neo4j-import/, db/ (the embedded FalkorDB).
     """
 
 
-def out_option(default: str = "out") -> Any:
+def out_option(function: F) -> F:
+    """``--out``: the folder a build writes into (``edukg build``, ``edukg extract``)."""
     return click.option(
         "--out",
         "out",
         type=click.Path(file_okay=False),
-        default=default,
+        default=DEFAULT_FOLDER,
         show_default=True,
-        help="Output folder.",
-    )
+        help="Output folder: graph.json, graph.graphml and extractions/ go here.",
+    )(function)
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+def outputs_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--out`` and ``--graph``, given to the command as one ``outputs: Outputs``.
 
+    Every command after ``edukg build`` finds the build's files this one way (see
+    ``edukg.outputs``): from ``--out``, else from the folder of ``--graph``, else ``out/``.
+    """
 
-def graph_option(function: F) -> F:
-    """``--graph``: the graph JSON that ``edukg build`` wrote, read by every later command."""
-    return click.option(
+    @functools.wraps(function)
+    def command(*args: Any, out: str | None, graph_path: str | None, **kwargs: Any) -> Any:
+        return function(*args, outputs=Outputs.find(out, graph_path), **kwargs)
+
+    command = click.option(
         "--graph",
         "graph_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default="out/graph.json",
-        show_default=True,
-        help="The graph written by `edukg build` (node-link JSON).",
-    )(function)
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="The graph written by `edukg build` [default: OUT/graph.json].",
+    )(command)
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="The build's output folder, where this command reads and writes "
+        f"[default: the folder of --graph, else {DEFAULT_FOLDER}].",
+    )(command)
 
 
 def store_options(function: F) -> F:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from edukg.cli.app import graph_option, main, out_option, store_options
+from edukg.cli.app import main, outputs_options, store_options
 from edukg.cli.export import export
+from edukg.outputs import Outputs
 
 
 @main.command()
-@graph_option
-@out_option()
+@outputs_options
 @store_options
 @click.option(
     "--remove",
@@ -29,8 +27,7 @@ from edukg.cli.export import export
     help="Rows per UNWIND batch.",
 )
 def load(
-    graph_path: Path,
-    out: str,
+    outputs: Outputs,
     uri: str | None,
     user: str | None,
     password: str | None,
@@ -38,7 +35,7 @@ def load(
     remove: str | None,
     batch_size: int,
 ) -> None:
-    """Load the graph into Neo4j or FalkorDB (the embedded one when no URI is given).
+    """Load the graph into Neo4j or FalkorDB (the embedded one, data in OUT/db, when no URI is given).
 
     Loading again gives the same store; a report file whose text changed replaces its
     old facts. --remove deletes what only that report supported.
@@ -54,8 +51,8 @@ def load(
     from edukg.graph.export_json import read_graph
     from edukg.graph.load_store import load_graph, open_store, remove_report
 
-    graph = read_graph(graph_path) if remove is None else None
-    with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
+    graph = read_graph(outputs.graph) if remove is None else None
+    with open_store(uri, out_dir=outputs.folder, user=user, password=password, database=database) as store:
         if graph is None:
             click.echo(str(remove_report(store, remove)))
             return
@@ -77,8 +74,8 @@ def db() -> None:
 
 
 @db.command("start")
-@out_option()
-def db_start(out: str) -> None:
+@outputs_options
+def db_start(outputs: Outputs) -> None:
     """Start the embedded FalkorDB (data under OUT/db), or report the running one.
 
     \b
@@ -87,12 +84,12 @@ def db_start(out: str) -> None:
     """
     from edukg.graph import embedded
 
-    click.echo(f"running: {embedded.start(out).where}")
+    click.echo(f"running: {embedded.start(outputs.folder).where}")
 
 
 @db.command("stop")
-@out_option()
-def db_stop(out: str) -> None:
+@outputs_options
+def db_stop(outputs: Outputs) -> None:
     """Stop the embedded FalkorDB after it saved its data.
 
     \b
@@ -101,13 +98,13 @@ def db_stop(out: str) -> None:
     """
     from edukg.graph import embedded
 
-    stopped = embedded.stop(out)
+    stopped = embedded.stop(outputs.folder)
     click.echo(f"stopped: {stopped.where}" if stopped else "not running")
 
 
 @db.command("status")
-@out_option()
-def db_status(out: str) -> None:
+@outputs_options
+def db_status(outputs: Outputs) -> None:
     """Say whether the embedded FalkorDB runs, and where it listens.
 
     \b
@@ -116,22 +113,23 @@ def db_status(out: str) -> None:
     """
     from edukg.graph import embedded
 
-    running = embedded.status(out)
+    running = embedded.status(outputs.folder)
     click.echo(f"running: {running.where}" if running else "not running")
 
 
 @export.command("neo4j-import")
-@click.argument("directory", type=click.Path(file_okay=False))
-@graph_option
-def neo4j_import(directory: str, graph_path: Path) -> None:
-    """Write CSV files for `neo4j-admin database import full`, and load.cypher for cypher-shell.
+@outputs_options
+def neo4j_import(outputs: Outputs) -> None:
+    """Write CSV files for `neo4j-admin database import full`, and load.cypher for cypher-shell,
+    into OUT/neo4j-import/.
 
     \b
     Example:
-      edukg export neo4j-import out/neo4j-import
+      edukg export neo4j-import --out out
     """
     from edukg.graph.export_json import read_graph
     from edukg.graph.export_neo4j_csv import admin_command, write_neo4j_import
 
-    files = write_neo4j_import(read_graph(graph_path), directory)
+    directory = outputs.neo4j_import
+    files = write_neo4j_import(read_graph(outputs.graph), directory)
     click.echo(f"wrote {len(files)} files to {directory}; import with:\n{admin_command(files)}")

@@ -3,34 +3,35 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from tqdm import tqdm
 
-from edukg.cli.app import graph_option, main, out_option
+from edukg.cli.app import main, outputs_options
 from edukg.graph.export_json import read_graph
 from edukg.graph.render_html import write_views
+from edukg.outputs import Outputs
 
 
 @main.command()
-@graph_option
-@out_option("out/views")
-def view(graph_path: Path, out: str) -> None:
-    """Write self-contained, offline HTML views of the graph, then open index.html in a browser.
+@outputs_options
+def view(outputs: Outputs) -> None:
+    """Write self-contained, offline HTML pages of the graph into OUT/views/.
 
-    graph.html is the whole graph (its most connected nodes when it is large),
-    cities.html the jurisdictions and the national initiatives they share, and
-    report-<id>.html one report's bureau, initiatives, parts and metrics.
+    It writes files and opens nothing: open OUT/views/index.html in a browser.
+    graph.html is the whole graph (a cut of it when it is large), cities.html the
+    jurisdictions and the national initiatives they share, and report-<id>.html one
+    report's entities with its sentences as evidence.
 
     \b
     Example:
-      edukg view --graph out/graph.json --out out/views
+      edukg view --out out
+      edukg view --graph builds/2024/graph.json    (writes builds/2024/views/)
     """
-    graph = read_graph(graph_path)
+    graph = read_graph(outputs.graph)
     written = write_views(
         graph,
-        out,
+        outputs.views,
         progress=lambda views: tqdm(views, desc="view", unit="page", disable=None, file=sys.stderr),
     )
-    click.echo(f"{len(written)} pages -> {Path(out) / 'index.html'}")
+    click.echo(f"{len(written)} pages -> {outputs.views / 'index.html'}")

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -32,11 +33,11 @@ def test_cli_extract_writes_the_guides_format(
 ) -> None:
     result = CliRunner().invoke(main, ["extract", *map(str, sample_reports), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    files = sorted(tmp_path.glob("*.json"))
+    files = sorted((tmp_path / "extractions").glob("*.json"))
     assert [f.stem for f in files] == [p.stem for p in sample_reports]
     document = json.loads(files[0].read_text(encoding="utf-8"))
     assert {"doc", "bureau", "entities", "relations"} <= set(document)
-    assert score_directories(gold_dir, tmp_path).f1("entity") > 0.8
+    assert score_directories(gold_dir, tmp_path / "extractions").f1("entity") > 0.8
 
 
 def test_cli_build_defaults_to_bundled_reports(tmp_path: Path) -> None:
@@ -70,6 +71,30 @@ def test_cli_build_reports_bad_files_in_one_line_and_goes_on(
     assert lines and reason.lower() in lines[0].lower()
     assert "Traceback" not in result.stderr
     assert "reports: 1 read, 1 failed" in result.stdout
+
+
+NOTHING_READ = [
+    ("a path that does not exist", lambda tmp: [tmp / "no" / "such" / "path"], "none of the 1 report"),
+    ("a folder with no report", lambda tmp: [tmp / "empty"], "no report found under"),
+    ("only reports that fail", lambda tmp: [tmp / "empty" / "blank.txt"], "none of the 1 report"),
+]
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+@pytest.mark.parametrize(("case", "paths", "reason"), NOTHING_READ, ids=[case for case, _, _ in NOTHING_READ])
+def test_cli_run_that_reads_no_report_fails_in_one_line(
+    command: str, case: str, paths: Any, reason: str, tmp_path: Path
+) -> None:
+    (tmp_path / "empty").mkdir()
+    if case == "only reports that fail":
+        (tmp_path / "empty" / "blank.txt").write_text("")
+    out = tmp_path / "out"
+    result = run(command, *map(str, paths(tmp_path)), "--out", str(out))
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("edukg: error: ") and reason in last
+    assert "Traceback" not in result.stderr
+    assert not (out / "graph.json").exists() and not (out / "extractions").exists()
 
 
 def test_cli_build_strict_fails_on_any_failure(sample_reports: list[Path], tmp_path: Path) -> None:

@@ -94,8 +94,6 @@ def test_load_cypher_passes_neo4j_parser(exported: Path, cypher_lint: Any) -> No
 
 def test_export_command(store_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     graph_path = write_graph(store_graph, tmp_path / "graph.json")
-    result = CliRunner().invoke(
-        main, ["export", "neo4j-import", str(tmp_path / "csv"), "--graph", str(graph_path)]
-    )
+    result = CliRunner().invoke(main, ["export", "neo4j-import", "--graph", str(graph_path)])
     assert result.exit_code == 0, result.output
-    assert "--nodes=" in result.output and (tmp_path / "csv" / "load.cypher").exists()
+    assert "--nodes=" in result.output and (tmp_path / "neo4j-import" / "load.cypher").exists()

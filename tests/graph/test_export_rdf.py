@@ -29,9 +29,6 @@ from edukg.graph.export_rdf import (
     RdfExportError,
     check_base,
     concept_scheme,
-    load_sparql,
-    run_sparql,
-    sparql_catalogue,
     to_rdf,
     validate_rdf,
     write_rdf,
@@ -39,7 +36,8 @@ from edukg.graph.export_rdf import (
 from edukg.graph.resolve import concept_node_id
 from edukg.ingest import read_report
 from edukg.ontology.concepts import concept_by_id
-from edukg.queries.catalogue import QueryParameterError, UnknownQueryError
+from edukg.queries.catalogue import QueryParameterError, UnknownQueryError, load_sparql, sparql_catalogue
+from edukg.queries.run_query import run_sparql
 
 WUHU = "report:" + "a1" * 8
 MASKED = "report:" + "b2" * 8

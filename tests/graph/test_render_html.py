@@ -416,9 +416,9 @@ def test_views_of_the_sample_reports(sample_graph: nx.MultiDiGraph, tmp_path: Pa
 
 def city_of(view: nx.MultiDiGraph, city: str) -> set[str]:
     """What the city filter should leave: the city's nodes and the shared nodes they touch."""
-    local = {node for node, attrs in view.nodes(data=True) if attrs["city"] == city}
+    local = {node for node, attrs in view.nodes(data=True) if attrs["place"] == city}
     shared = {
-        other for node in local for other in nx.all_neighbors(view, node) if view.nodes[other]["city"] == ""
+        other for node in local for other in nx.all_neighbors(view, node) if view.nodes[other]["place"] == ""
     }
     return local | shared
 

@@ -8,14 +8,17 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from edukg.cli import main
-from edukg.queries.catalogue import catalogue, load
-from edukg.queries.run_query import run
+from edukg.graph.export_json import write_graph
+from edukg.graph.export_rdf import to_rdf
+from edukg.queries.catalogue import catalogue, load, load_sparql, sparql_catalogue
+from edukg.queries.run_query import run, run_sparql
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +43,59 @@ def invoke(falkordb_server, sample_store, monkeypatch):
 def test_list_names_every_query_with_its_defaults(invoke):
     result = invoke("list")
     assert result.exit_code == 0, result.output
+    words = " ".join(line.strip() for line in result.output.splitlines())
+    letters = "".join(result.output.split())
     for query in catalogue():
-        assert query.name in result.output and query.question_en in result.output
+        assert query.name in result.output and query.question_en in words
+        assert "".join(query.question_zh.split()) in letters
+    assert all(f"{entry.query.name}  [" in result.output for entry in sparql_catalogue())
     assert "limit=10" in result.output and 'city_a=""' in result.output
+    assert "shared_initiatives  [cypher, sparql]" in result.output
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("80", 80), ("100", 100), ("300", 100), ("20", 60)])
+def test_list_fits_the_terminal(columns: str, widest: int) -> None:
+    result = CliRunner().invoke(main, ["query", "list"], env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert max(map(display_width, result.output.splitlines())) <= widest
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def test_show_prints_a_sparql_query() -> None:
+    result = CliRunner().invoke(main, ["query", "show", "shared_initiatives", "--engine", "sparql"])
+    assert result.exit_code == 0
+    assert result.output == load_sparql("shared_initiatives").query.text
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [("shared_initiatives", []), ("bureau_responsibilities", ["-p", "bureau=区教育局"])]
+)
+def test_run_sparql_on_the_rdf_export_of_the_build(sample_graph, tmp_path, name, params) -> None:
+    graph_json = write_graph(sample_graph, tmp_path / "build" / "graph.json")
+    result = CliRunner().invoke(
+        main,
+        ["query", "run", name, "--engine", "sparql", "--graph", str(graph_json), "--format", "json", *params],
+    )
+    assert result.exit_code == 0, result.output
+    values = dict(param.split("=", 1) for param in params[1::2])
+    expected = run_sparql(to_rdf(sample_graph), name, values)
+    assert json.loads(result.output) == expected and expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "most_connected", "--engine", "sparql"], "has no sparql form; it has: cypher"),
+        (["show", "no_such_query"], "no query named 'no_such_query'"),
+    ],
+)
+def test_query_engine_errors_are_one_line(args, message) -> None:
+    result = CliRunner().invoke(main, ["query", *args])
+    assert result.exit_code == 1
+    assert result.output.startswith("edukg: error: ") and message in result.output
 
 
 @pytest.mark.parametrize(("name", "dialect"), [("bureau_responsibilities", None), ("shortest_path", "neo4j")])

@@ -1,0 +1,76 @@
+"""The extraction files: one JSON per report in the annotation guide's format.
+
+``to_extraction_file`` runs where the report was extracted (a worker process: text
+travels back faster than records); ``ExtractionWriter`` writes the files as they
+arrive, named after each report's file.
+
+>>> guide_json_text({"doc": "a.txt", "entities": [{"name": "教育局"}], "relations": []})
+'{\\n "doc": "a.txt",\\n "entities": [\\n  {"name":"教育局"}\\n ],\\n "relations": []\\n}\\n'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from edukg.graph.export_json import json_text
+from edukg.graph.extract import to_guide_json
+from edukg.records import Extraction
+
+
+def guide_json_text(document: dict[str, Any]) -> str:
+    """A guide-format document as JSON, one entity or relation a line.
+
+    Readable like an indented file, but each line made by one call of a fast encoder
+    (json's ``indent`` falls back to its slow pure-Python encoder, which showed in builds
+    of thousands).
+    """
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, list):
+            items = ",".join("\n  " + json_text(item) for item in value)
+            text = "[" + items + ("\n ]" if value else "]")
+        else:
+            text = json_text(value)
+        fields.append(" " + json_text(key) + ": " + text)
+    return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionFile:
+    """One report's extraction as the text of its guide-format JSON file."""
+
+    source: str  # the report's file
+    report: str  # the report's id
+    text: str
+
+
+def to_extraction_file(extraction: Extraction) -> ExtractionFile:
+    """The file of ``extraction``, made in the process that extracted the report."""
+    report = extraction.report
+    return ExtractionFile(report.source, report.id, guide_json_text(to_guide_json(extraction)))
+
+
+class ExtractionWriter:
+    """Writes one guide-format JSON per report into ``folder``, named after its file, as
+    extractions arrive; the folder is made with the first file.
+
+    A report whose file name (without suffix) an earlier one already took, from another
+    folder or format, gets its id too.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.taken: set[str] = set()
+
+    def __call__(self, file: ExtractionFile) -> Path:
+        name = Path(file.source).stem
+        if name in self.taken:
+            name = f"{name}-{file.report.removeprefix('report:')}"
+        if not self.taken:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        self.taken.add(name)
+        path = self.folder / f"{name}.json"
+        path.write_text(file.text, encoding="utf-8")
+        return path
