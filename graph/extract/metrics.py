@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
+from edukg.ontology import lexicon
 from edukg.text import MASK
 
 DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
@@ -116,7 +117,9 @@ def find_metrics(
             continue
         if any(s <= value_start and value_end <= e for s, e in name_spans):
             continue
-        numeric, masked = parse_number(number, magnitude.strip("余多"))
+        # 27万: a bare magnitude is the unit, and still scales the number
+        scale = magnitude.strip("余多") + (unit if unit in MAGNITUDE else "")
+        numeric, masked = parse_number(number, scale)
         if unit == "次" and MEETING_ORDINAL.match(text[value_end : value_end + 4]):
             continue
         indicator_span = _indicator(text, start, value_start, value_end, tokens, words, tags)
@@ -124,6 +127,9 @@ def find_metrics(
         if not indicator and found and re.fullmatch(r"[、，,和及]", text[found[-1].end : value_start]):
             # 增加***项、*.**亿元: a value listed right after another shares its indicator.
             indicator, indicator_span = found[-1].indicator, found[-1].indicator_span
+        if not indicator:
+            indicator_span = _verb_right_before(start, value_start, tokens, words)
+            indicator = text[indicator_span[0] : indicator_span[1]]
         if not indicator:
             continue
         comparison = indicator if COMPARISON.match(indicator) else None
@@ -142,6 +148,11 @@ def find_metrics(
             )
         )
     return found
+
+
+@cache
+def _indicator_suffixes() -> frozenset[str]:
+    return frozenset(lexicon("indicator-suffixes"))
 
 
 def _strip_quotes(text: str) -> str:
@@ -181,8 +192,18 @@ def _indicator(
     return before
 
 
+def _verb_right_before(
+    start: int, position: int, tokens: list[tuple[str, int, int]], words: Lexicons
+) -> tuple[int, int]:
+    """惠及1869人次, 增加231人: with no counted noun, the verb that counts names the quantity."""
+    for word, token_start, token_end in tokens:
+        if start + token_end == position and words.verb_role(word) and word not in QUALIFIERS:
+            return start + token_start, position
+    return position, position
+
+
 def _ends_phrase(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
-    if word in KEPT_IN_INDICATOR:
+    if word in KEPT_IN_INDICATOR or word in _indicator_suffixes():
         return False
     if CLAUSE_END.fullmatch(word) or word in {"等", "的"} or word in words.stopwords:
         return True

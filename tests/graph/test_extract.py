@@ -140,6 +140,12 @@ METRIC_CASES = [
     ("形成四张清单。", "清单", "四张", 4.0, False),
     # masked decimals
     ("签约金额*.**亿元。", "签约金额", "*.**亿元", None, True),
+    # a rate's indicator keeps its 率; areas, copies and bare magnitudes are units
+    ("全县入学率99.8%，位居全省前列。", "全县入学率", "99.8%", 99.8, False),
+    ("全县总人口43万。", "全县总人口", "43万", 430000.0, False),
+    ("收到作品1200份。", "收到作品", "1200份", 1200.0, False),
+    # with no counted noun, the counting verb names the quantity
+    ("资助资金到位，惠及2300人次。", "惠及", "2300人次", 2300.0, False),
     # a number too large for a float has no numeric value (JSON has no infinity)
     ("新增学位" + "9" * 400 + "个。", "新增学位", "9" * 400 + "个", None, False),
 ]
