@@ -397,7 +397,9 @@ def _metrics(
             for key in rel.subject_actors(text, start, mentions, metric.start)
             if grouping.types[key] == "Bureau"
         ] or [grouping.own]
-        for source in rel.measured_by(metric.sentence, metric.start, mentions, grouping.types, actors):
+        for source in rel.measured_by(
+            metric.sentence, metric.start, mentions, grouping.types, actors, lexicons()
+        ):
             facts.append(rel.Fact("MEASURED_BY", source, key, metric.sentence))
     return list(entities.values()), facts
 

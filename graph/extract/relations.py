@@ -305,7 +305,14 @@ def measured_by(
     mentions: list[tuple[Candidate, str]],
     types: dict[str, str],
     actors: list[str],
+    words: Lexicons,
 ) -> list[str]:
-    """The entities a metric is stated for: the one initiative its sentence is about, else the actor."""
-    about = {key for candidate, key in mentions if types[key] in {"Programme", "Campaign", "Institution"}}
+    """The entities a metric is stated for: the one initiative its sentence is about, else the actor.
+    A designation or prize the actor receives (获评…示范校) is not what the sentence counts."""
+    about = {
+        key
+        for candidate, key in mentions
+        if types[key] in {"Programme", "Campaign", "Institution"}
+        and words.verb_role(candidate.verb) != "receive"
+    }
     return sorted(about) if len(about) == 1 else actors
