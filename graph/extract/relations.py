@@ -136,7 +136,8 @@ def responsibilities(
                 if role != "make":
                     continue
             elif kind == "Institution":
-                if role != "found" and candidate.verb not in {"建设", "打造", "创建"}:
+                founded = role == "found" or candidate.verb in {"建设", "打造", "创建"}
+                if not founded and not _founded_after(text, start, candidate, words):
                     continue
             else:
                 continue
@@ -145,6 +146,12 @@ def responsibilities(
                 actors = [*actors, *leaders(text, start, mentions, candidate.start)]
             facts.extend(Fact("RESPONSIBLE_FOR", actor, key, index) for actor in actors if actor != key)
     return facts
+
+
+def _founded_after(text: str, start: int, candidate: Candidate, words: Lexicons) -> bool:
+    """X小学、Y中学等新建项目 / …已开工建设: schools listed before a founding verb in their clause."""
+    clause = re.split(r"[，,。；;：:]", text[candidate.end - start :], maxsplit=1)[0]
+    return any(role == "found" and verb in clause for verb, role in words.verbs.items())
 
 
 LEADERSHIP = re.compile(r"在([^，,。；;]{2,40}?)的(?:正确|坚强|统一|有力)?领导")
