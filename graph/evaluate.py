@@ -420,6 +420,32 @@ def score_reports(gold_dir: str | Path, reports: Sequence[str | Path], *, progre
     return score_named({name: gold[name] for name in predicted}, predicted)
 
 
+def score_corpora(
+    corpora: Sequence[tuple[str, str | Path, str | Path]], *, progress: bool = False
+) -> dict[str, Scores]:
+    """Each corpus (name, gold folder, reports) extracted and scored on its own, so that a
+    development set and a set of real reports are reported side by side."""
+    return {name: score_reports(gold, [reports], progress=progress) for name, gold, reports in corpora}
+
+
+def corpora_summary(scores: Mapping[str, Scores]) -> str:
+    """One block per corpus: its totals and per-type F1, then ``corpus key_f1=…`` lines.
+
+    >>> print(corpora_summary({}))
+    <BLANKLINE>
+    """
+    blocks = []
+    for name, corpus in scores.items():
+        totals = " ".join(f"{key}={counts.f1:.3f}" for key, counts in corpus.totals.items())
+        types = " ".join(f"{kind}={counts.f1:.2f}" for kind, counts in corpus.by_type.items())
+        blocks.append(f"{name}: {len(corpus.documents)} reports\n  {totals}\n  {types}")
+    footer = "\n".join(
+        f"{name} " + " ".join(f"{key}_f1={counts.f1:.4f}" for key, counts in corpus.totals.items())
+        for name, corpus in scores.items()
+    )
+    return "\n\n".join([*blocks, footer])
+
+
 def to_table(scores: Scores, *, detail: bool = False) -> str:
     """A plain-text report: per-report F1, totals with counts, per-type lines, then ``key_f1=…``.
 

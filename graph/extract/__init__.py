@@ -38,7 +38,6 @@ __all__ = ["extract", "to_guide_json"]
 
 CONCEPT_TYPES = {"Programme", "Campaign", "Policy", "Bureau", "Institution"}
 SCOPE_WORD = re.compile(r"^(?:全市|全区|全县|全省)")
-SUB_BODY_HEAD = re.compile(r"^(?:领导小组|工作专班|专班|工作组|指导组|巡回指导组)$")
 SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[省市区县])")
 
 
@@ -214,7 +213,7 @@ class _Grouping:
             short_name = normalise(self.forms[short][0])
             if len(short_name) < 4:
                 continue
-            if SUB_BODY_HEAD.match(short_name):
+            if lexicons().bare_body(short_name):
                 # A sub-body named by its head alone is the one longer body with that head.
                 longer = [
                     k
@@ -308,6 +307,7 @@ def extract(report: Report) -> Extraction:
         grouping.types,
         grouping.own,
         first_sentence,
+        words,
     )
     facts += rel.enumerated_parts(per_sentence, sentence_texts, grouping.types)
     facts += rel.prefix_parts(names, grouping.types, words, first_sentence)

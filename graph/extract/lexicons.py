@@ -18,6 +18,7 @@ from edukg.text import jieba_dictionary
 # a following verb (全面深化).
 GLUED_ADVERBS = {"全面"}
 # What may stand before a body's head: its level, masked or not (市, **区).
+LEVEL_AT_START = re.compile(r"^[省市区县州]")
 LEVEL_AT_END = re.compile(r"[*×Xx＊]*[省市区县州]$")
 # A year or a half of one, written or masked (2018年, 二〇二二年度, xxxx年上半年), anywhere in a name.
 YEAR = re.compile(
@@ -31,6 +32,8 @@ class Head:
     type: str
     weak: bool
     min_modifier: int = 1  # characters a name needs before this head (min=N in heads.txt)
+    bare: bool = False  # the head alone is a complete name (领导小组, 市委)
+    sub_body: bool = False  # a body set up inside the one that names it (工作专班)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,15 @@ class Lexicons:
         if len(self._heads_of) < 200_000:
             self._heads_of[name] = found
         return found
+
+    def bare_body(self, name: str) -> bool:
+        """A body named by its head alone (领导小组, 市委), or by a level and that head (市政府)."""
+        head = self.heads.get(LEVEL_AT_START.sub("", name, count=1)) or self.heads.get(name)
+        return head is not None and head.bare and head.type == "Bureau"
+
+    def sub_body(self, name: str) -> bool:
+        head = self.head_of(name)
+        return head is not None and head.sub_body
 
     def excluded(self, name: str, kind: str = "") -> bool:
         return (
@@ -125,7 +137,14 @@ def lexicons() -> Lexicons:
     for row in lexicon_table("heads"):
         word, kind = row[0], row[1].split()
         flags = dict(flag.split("=", 1) for flag in kind[1:] if "=" in flag)
-        heads[word] = Head(word, kind[0], "weak" in kind[1:], int(flags.get("min", 1)))
+        heads[word] = Head(
+            word,
+            kind[0],
+            "weak" in kind[1:],
+            int(flags.get("min", 1)),
+            bare="bare" in kind[1:],
+            sub_body="sub-body" in kind[1:],
+        )
     excluded: dict[str, list[str]] = {
         "exact": [],
         "suffix": [],

@@ -32,10 +32,6 @@ CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Words that join or introduce and never begin a name, though a name may hold them
 # (X暨Y启动大会, 产学研用).
 NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
-# Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
-BARE_BODY = re.compile(
-    r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
-)
 LEVEL_BODY = re.compile(r"(?:自治区|[省市区县州])(?:委|政府|人民政府)")
 # What may stand before a level's body inside a name: the Party's name, a mask or a place.
 BODY_PREFIX = re.compile(r"(?:中共|中国共产党)?(?:[*×Xx＊]+|[\u4e00-\u9fff]{1,5}?)?$")
@@ -261,7 +257,7 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         if inner_head is not None and not _is_category(inner_name, inner_head, words):
             spans.append((*match.span(group), inner_name, inner_head))
         for span_start, span_end, name, head in spans:
-            if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
+            if words.excluded(name) or (len(name) <= len(head.word) and not words.bare_body(name)):
                 continue
             kind = _type_of(head, name, verb, words)
             if kind == "Institution" and NUMBERED_FORMULA.match(name[: len(name) - len(head.word)]):
@@ -433,7 +429,7 @@ def _names_in_run(
         if words.soft_verb(word) or plain:
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
             rest_head = words.head_of(rest)
-            if rest_head is not None and (len(rest) > len(rest_head.word) or BARE_BODY.match(rest)):
+            if rest_head is not None and (len(rest) > len(rest_head.word) or words.bare_body(rest)):
                 before = _names_in_run(text, start, tokens, first, position, sentence, words, tags)
                 return before + _names_in_run(
                     text, start, tokens, position + 1, last + 1, sentence, words, tags
@@ -572,7 +568,7 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     modifier = name[: len(name) - len(head.word)]
     if not modifier:
-        return bool(BARE_BODY.match(name))
+        return bool(words.bare_body(name))
     if _is_category(name, head, words):
         return False
     if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):

@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
-from edukg.graph.extract.mentions import BARE_BODY, Candidate
+from edukg.graph.extract.mentions import Candidate
 from edukg.ontology import lexicon
 
 PERSON_END = re.compile(
@@ -119,7 +119,7 @@ def _post_bodies(text: str, floor: int, position: int, sentence: int, words: Lex
         title = next((t for t in words.titles if element.endswith(t)), "")
         body = element[: len(element) - len(title)] if title else ""
         head = words.head_of(body) if body else None
-        if body and ((head is not None and head.type == "Bureau") or BARE_BODY.match(body)):
+        if body and ((head is not None and head.type == "Bureau") or words.bare_body(body)):
             found.append(
                 Candidate(
                     element_start, element_start + len(body), body, "Bureau", sentence, False, "", "post"

@@ -24,7 +24,6 @@ INITIATIVES = {"Programme", "Campaign"}
 # What an effort or a document is made of: other efforts and documents, not the people,
 # bodies or schools listed near it (the guide: PART_OF the same or a broader kind).
 PARTS_OF_EFFORTS = {"Programme", "Campaign", "Policy", "Document"}
-SUB_BODY = re.compile(r"(?:领导小组|工作专班|专班|理论学习中心组|中心组|工作组)$")
 HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
 SUBJECT_FILLER = re.compile(
     r"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[X×*0-9０-９一二三四五六七八九十]+月[X×*0-9０-９一二三四五六七八九十]+日|"
@@ -169,7 +168,11 @@ def leaders(text: str, start: int, mentions: list[tuple[Candidate, str]], before
 
 
 def body_parts(
-    names: dict[str, list[str]], types: dict[str, str], own: str, first_sentence: dict[str, int]
+    names: dict[str, list[str]],
+    types: dict[str, str],
+    own: str,
+    first_sentence: dict[str, int],
+    words: Lexicons,
 ) -> list[Fact]:
     """Bodies whose name begins with another body's name, and unprefixed sub-bodies."""
     bodies = {key: forms for key, forms in names.items() if types[key] == "Bureau"}
@@ -187,7 +190,7 @@ def body_parts(
                         best, best_length = other, len(prefix)
         if best:
             facts.append(Fact("PART_OF", key, best, first_sentence[key]))
-        elif SUB_BODY.search(forms[0]) and not re.match(r"^[省市区县州]", forms[0]):
+        elif words.sub_body(forms[0]) and not re.match(r"^[省市区县州]", forms[0]):
             facts.append(Fact("PART_OF", key, own, first_sentence[key]))
     return facts
 

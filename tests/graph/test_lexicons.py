@@ -22,3 +22,18 @@ from edukg.graph.extract.lexicons import lexicons
 )
 def test_report_genre(name: str, is_report: bool) -> None:
     assert lexicons().report_genre(name) is is_report
+
+
+@pytest.mark.parametrize(
+    ("name", "bare", "sub_body"),
+    [
+        ("领导小组", True, True),
+        ("市委", True, False),
+        ("市政府", True, False),
+        ("教育部", True, False),
+        ("校外培训监管股", False, True),
+        ("学校", False, False),
+    ],
+)
+def test_body_flags(name: str, bare: bool, sub_body: bool) -> None:
+    assert (lexicons().bare_body(name), lexicons().sub_body(name)) == (bare, sub_body)

@@ -36,7 +36,9 @@ def test_lexicon_heads_name_ontology_types() -> None:
     for row in lexicon_table("heads"):
         assert row[1].split()[0] in entity_types()
         flags = row[1].split()[1:]
-        assert all(flag == "weak" or re.fullmatch(r"min=[1-9]", flag) for flag in flags), row
+        assert all(
+            flag in {"weak", "bare", "sub-body"} or re.fullmatch(r"min=[1-9]", flag) for flag in flags
+        ), row
 
 
 def test_lexicon_verb_roles_are_known() -> None:
