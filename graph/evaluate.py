@@ -35,6 +35,7 @@ from tqdm import tqdm
 
 from edukg.errors import InputError, UnknownTypeError
 from edukg.ingest import find_reports, read_report
+from edukg.text import MASK
 
 ScoreKey = Literal["entity", "entity_any", "entity_rel", "metric", "relation"]
 SCORE_KEYS: tuple[ScoreKey, ...] = ("entity", "entity_any", "entity_rel", "metric", "relation")
@@ -52,7 +53,6 @@ _DASH_RUN = re.compile(r"[-‐–—]+")
 # A run of mask symbols, or a run of Latin X that is not part of a Latin word (so an
 # abbreviation such as "STEAM" or "XML" keeps its letters). NFKC has turned ＊ and Ｘ
 # into * and X.
-_MASK_RUN = re.compile(r"[*×✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
 
 
 def normalize_name(text: object) -> str:
@@ -69,7 +69,7 @@ def normalize_name(text: object) -> str:
     folded = unicodedata.normalize("NFKC", str(text or ""))
     folded = _MARKS_AND_SPACE.sub("", folded)
     folded = _DASH_RUN.sub("-", folded)
-    return _MASK_RUN.sub("*", folded)
+    return MASK.sub("*", folded)
 
 
 def entity_names(entity: Document) -> frozenset[str]:

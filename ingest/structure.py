@@ -19,6 +19,7 @@ from functools import cache
 
 from edukg.ontology import lexicon_table
 from edukg.records import Paragraph, Section, Sentence, Status
+from edukg.text import MASK_CLASS
 
 _TERMINATORS = "。！？；!?;"
 _CLOSERS = "”’）」』】〕》)]\"'"
@@ -70,7 +71,7 @@ def normalise_text(text: str) -> str:
 # Text taken from PDFs and web pages breaks words with spaces (全 国, 2022 年) that
 # Chinese never writes between its characters. A full-width space is written on purpose
 # (between the halves of a slogan) and stays.
-_HAN_OR_DIGIT = r"[\u4e00-\u9fff0-9*×]"
+_HAN_OR_DIGIT = rf"(?:[\u4e00-\u9fff0-9]|{MASK_CLASS})"
 _CJK_GAP = re.compile(rf"(?<={_HAN_OR_DIGIT}) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?={_HAN_OR_DIGIT})")
 # Plain-text copies write book-title marks as ASCII angle brackets (<…标准>相关指标).
 _ANGLE_TITLE = re.compile(r"<([^<>《》\n]*[\u4e00-\u9fff][^<>《》\n]*)>")

@@ -32,13 +32,13 @@ from edukg.graph.extract.schools import numbered_school_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
-from edukg.text import has_mask, normalise
+from edukg.text import MASK_CLASS, has_mask, normalise
 
 __all__ = ["extract", "to_guide_json"]
 
 CONCEPT_TYPES = {"Programme", "Campaign", "Policy", "Bureau", "Institution"}
 SCOPE_WORD = re.compile(r"^(?:全市|全区|全县|全省)")
-SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[省市区县])")
+SCOPE_PREFIX = re.compile(rf"^(?:全市|全区|全县|全省|全国|{MASK_CLASS}+|[省市区县])")
 
 
 def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
@@ -52,7 +52,7 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
     same_kind = {h for h in heads if (h == "教育厅") == (bureau_head == "教育厅")}
     prefixes = [re.escape(level)] if level else []
     if level:
-        prefixes.append(rf"[*×X＊]+{re.escape(level)}")
+        prefixes.append(rf"{MASK_CLASS}+{re.escape(level)}")
         prefixes.append(rf"[我本]{re.escape(level)}")  # 我区教育局
     if report.jurisdiction and not report.jurisdiction_masked:
         # 合肥市蜀山区教育体育局: a district may be written after its city.
@@ -183,7 +183,7 @@ class _Grouping:
         if report.jurisdiction and name.startswith(report.jurisdiction) and report.level:
             name = report.level + name[len(report.jurisdiction) :]
         elif report.level and report.jurisdiction_masked:
-            name = re.sub(rf"^[*×X＊]+{report.level}", report.level, name)
+            name = re.sub(rf"^{MASK_CLASS}+{report.level}", report.level, name)
         return normalise(name)
 
     def add(self, candidate: Candidate, own_aliases: tuple[str, ...]) -> str:

@@ -12,17 +12,17 @@ from functools import cache
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
 from edukg.ontology.places import is_place_name
-from edukg.text import jieba_dictionary
+from edukg.text import MASK_CLASS, jieba_dictionary
 
 # Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to
 # a following verb (全面深化).
 GLUED_ADVERBS = {"全面"}
 # What may stand before a body's head: its level, masked or not (市, **区).
 LEVEL_AT_START = re.compile(r"^[省市区县州]")
-LEVEL_AT_END = re.compile(r"[*×Xx＊]*[省市区县州]$")
+LEVEL_AT_END = re.compile(rf"{MASK_CLASS}*[省市区县州]$")
 # A year or a half of one, written or masked (2018年, 二〇二二年度, xxxx年上半年), anywhere in a name.
 YEAR = re.compile(
-    r"(?:[0-9０-９]{4}|[〇零一二三四五六七八九]{4}|[*×Xx]{2,4})(?:年度?)?(?:上半年|下半年)?|(?:上半年|下半年|全年|年度)"
+    rf"(?:[0-9０-９]{{4}}|[〇零一二三四五六七八九]{{4}}|{MASK_CLASS}{{2,4}})(?:年度?)?(?:上半年|下半年)?|(?:上半年|下半年|全年|年度)"
 )
 
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons
-from edukg.text import strip_quotes
+from edukg.text import MASK_CLASS, MASK_IN_CLASS, MASK_LETTERS, MASK_SYMBOLS, strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
 TITLED = re.compile(r"《([^《》\n]{1,80})》")
 QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’“”\n]{1,30})’")
 TRIAL = re.compile(
-    r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]+\d{4}年?|[*×X]{2,4}[-－—–]+[*×X]{2,4}年?)[）)]$"
+    rf"[（(](?:试行|暂行|修订|征求意见稿|\d{{4}}[-－—–]+\d{{4}}年?|{MASK_CLASS}{{2,4}}[-－—–]+{MASK_CLASS}{{2,4}}年?)[）)]$"
 )
 NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
 CONJUNCTIONS = {"和", "与", "及", "以及"}
@@ -34,7 +34,7 @@ CONJUNCTIONS = {"和", "与", "及", "以及"}
 NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
 LEVEL_BODY = re.compile(r"(?:自治区|[省市区县州])(?:委|政府|人民政府)")
 # What may stand before a level's body inside a name: the Party's name, a mask or a place.
-BODY_PREFIX = re.compile(r"(?:中共|中国共产党)?(?:[*×Xx＊]+|[\u4e00-\u9fff]{1,5}?)?$")
+BODY_PREFIX = re.compile(rf"(?:中共|中国共产党)?(?:{MASK_CLASS}+|[\u4e00-\u9fff]{{1,5}}?)?$")
 MAX_NAME = 48
 # 十四五: the national five-year plans are named by their number.
 FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]?五")
@@ -46,16 +46,16 @@ CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme"}
 NUMBERED_FORMULA = re.compile(
     r"^[0-9０-９一二三四五六七八九十两]+[^0-9０-９一二三四五六七八九十两第]+[0-9０-９一二三四五六七八九十两]+$"
 )
-MASK_ONLY = re.compile(r"[*×X＊]+")
-NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
-ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
+MASK_ONLY = re.compile(rf"{MASK_CLASS}+")
+NOT_NAME_CHAR = re.compile(rf"[^\u4e00-\u9fff{re.escape(MASK_SYMBOLS + MASK_LETTERS)}]")
+ARTICLES = re.compile(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十]+条(?:措施|意见|举措)?$")
 ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 # jieba sometimes glues a measure word to the next word (X个子方案 → 个子/方案), so the
 # count check on words misses it; a name never starts with a count.
-LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
+LEADING_COUNT = re.compile(rf"^(?:(?:[0-9０-９]|{MASK_CLASS})+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
 LEADING_EDITION = re.compile(
-    r"^(?:(?:[0-9０-９*×X＊]{2,4}|[〇零一二三四五六七八九]{4})(?:年度?|届)|第?[一二三四五六七八九十]{1,3}届)"
+    rf"^(?:(?:[0-9０-９{MASK_IN_CLASS}]{{2,4}}|[〇零一二三四五六七八九]{{4}})(?:年度?|届)|第?[一二三四五六七八九十]{{1,3}}届)"
 )
 
 
@@ -136,7 +136,9 @@ def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexic
 def _type_of(head: Head, name: str, verb: str, words: Lexicons) -> str:
     verb = verb.removesuffix("好")
     if head.word == "行动" or (head.word.endswith("行动") and head.type == "Programme"):
-        if re.search(r"[0-9一二三四五六七八九十两*×X]+年行动$|[一二三四五六七八九十百]+大行动$", name):
+        if re.search(
+            rf"[0-9一二三四五六七八九十两{MASK_IN_CLASS}]+年行动$|[一二三四五六七八九十百]+大行动$", name
+        ):
             return "Programme"
         if verb in {"开展", "组织开展", "举办", "参加"}:
             return "Campaign"
@@ -227,7 +229,9 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         if head is None:
             continue
         rest = tail[cut:]
-        ends_name = not rest or re.match(r"[0-9０-９*×X一二三四五六七八九十两]", rest) is not None
+        ends_name = (
+            not rest or re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", rest) is not None
+        )
         ends_name = ends_name or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
         joint = tail.startswith("暨") and head.type == "Campaign"

@@ -22,10 +22,10 @@ from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
 from edukg.ontology import lexicon
-from edukg.text import MASK
+from edukg.text import MASK, MASK_CLASS, MASK_IN_CLASS
 
 DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
-MASKED = r"[*×＊Xx]+(?:[.．][*×＊Xx0-9]+)?"
+MASKED = rf"{MASK_CLASS}+(?:[.．](?:{MASK_CLASS}|[0-9])+)?"
 HANZI = r"[一二三四五六七八九十百千两]+"
 NUMBER = rf"(?:{DIGITS}|{MASKED}|{HANZI})"
 ORDINAL_BEFORE = ("第", "首", "前", "每")
@@ -166,7 +166,7 @@ MEETING_ORDINAL = re.compile(r"^(?:全会|全体会议|会议|常委会|党代�
 QUOTE_TOKEN = re.compile(r"^[“”‘’\"]+$")
 STOP_TAGS = {"d", "p", "c", "u", "r", "m", "uj", "ul", "ud"}
 ORDINAL_WORD = re.compile(r"^(?:首|第)")
-VALUE_PART = re.compile(r"^[0-9０-９*×X＊.．%％]+$")
+VALUE_PART = re.compile(rf"^[0-9０-９{MASK_IN_CLASS}.．%％]+$")
 COMPARISON_START = ("比", "较", "高于", "低于", "同比", "环比")
 KEPT_IN_INDICATOR = {"以上", "以下"}
 # A generic noun after the count when the counted thing comes before it (调研清单X项任务).
@@ -226,7 +226,7 @@ def _phrase_after(
             continue
         if word == "的" and (end > begin or index == 0):
             upcoming = following[index + 1][0] if index + 1 < len(following) else ""
-            if upcoming and not re.match(r"[0-9０-９*×X一二三四五六七八九十两]", upcoming):
+            if upcoming and not re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", upcoming):
                 begin = end = start + token_end
                 continue
         if _ends_phrase(word, words, tags):

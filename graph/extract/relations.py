@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from edukg.graph.extract.lexicons import Lexicons
 from edukg.graph.extract.mentions import Candidate
-from edukg.text import normalise
+from edukg.text import MASK_CLASS, MASK_IN_CLASS, normalise
 
 INITIATIVES = {"Programme", "Campaign"}
 # What an effort or a document is made of: other efforts and documents, not the people,
@@ -26,14 +26,14 @@ INITIATIVES = {"Programme", "Campaign"}
 PARTS_OF_EFFORTS = {"Programme", "Campaign", "Policy", "Document"}
 HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
 SUBJECT_FILLER = re.compile(
-    r"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[X×*0-9０-９一二三四五六七八九十]+月[X×*0-9０-９一二三四五六七八九十]+日|"
+    rf"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[{MASK_IN_CLASS}0-9０-９一二三四五六七八九十]+月[{MASK_IN_CLASS}0-9０-９一二三四五六七八九十]+日|"
     r"书记|副书记|常委|部长|局长|厅长|主任|组长|副组长|委员|校长|院长|处长|党委|党组|班子成员)*$"
 )
 PARENT_AFTER_ENUMERATION = 14
 MEETING = re.compile(r"(?:会|会议)$")
 POSSESSIVE_GAP = re.compile(r"的?(?:[“《‘][^“”《》]*[”》’][、和及]?)*[“《‘]*")
 # Bodies that issue documents under their own name carry a level or a place (市委, **市教育局).
-ISSUING_BODY = re.compile(r"^(?:[*×X＊]+|[\u4e00-\u9fff]{1,4})?[省市区县州]")
+ISSUING_BODY = re.compile(rf"^(?:{MASK_CLASS}+|[\u4e00-\u9fff]{{1,4}})?[省市区县州]")
 
 
 @dataclass(frozen=True, slots=True)
