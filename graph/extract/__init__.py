@@ -65,11 +65,17 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
 CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
 
 
+# 市委十二届十四次全会, 省市委全会: a body named only as the holder of a plenum it cites.
+PLENUM_AFTER = re.compile(r"^(?:第?[0-9一二三四五六七八九十]+届[^，,。；;]{0,8}?全会|全会|全体会议)")
+
+
 def _cited_only(text: str, candidate: Candidate) -> bool:
-    """Meetings and documents cited only for their spirit or speeches are not entities."""
-    return candidate.type in {"Campaign", "Policy", "Document"} and bool(
-        CITED.match(text[candidate.end : candidate.end + 8])
-    )
+    """Meetings and documents cited only for their spirit or speeches are not entities, nor a
+    body named only as the holder of a plenum."""
+    after = text[candidate.end : candidate.end + 16]
+    if candidate.type == "Bureau" and not candidate.marked:
+        return bool(PLENUM_AFTER.match(after))
+    return candidate.type in {"Campaign", "Policy", "Document"} and bool(CITED.match(after[:8]))
 
 
 def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:

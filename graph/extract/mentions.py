@@ -41,7 +41,7 @@ FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]?五")
 EFFORTS = {"Campaign", "Programme", "Policy"}
 ORGANISATIONS = {"Institution", "Bureau"}
 # Types whose name is no name when the words before its head only classify (公办幼儿园).
-CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme"}
+CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme", "Bureau"}
 # 一中心四基地: numbered kinds of places, a formula; 第一中学 and 十一学校 are names.
 NUMBERED_FORMULA = re.compile(
     r"^[0-9０-９一二三四五六七八九十两]+[^0-9０-９一二三四五六七八九十两第]+[0-9０-９一二三四五六七八九十两]+$"
@@ -425,10 +425,16 @@ def _names_in_run(
     organisation = run_head is not None and run_head.type in ORGANISATIONS
     for position in range(last - 1, first - 1, -1):
         word = tokens[position][0]
+        after = "".join(token[0] for token in tokens[position + 1 : last + 1])
+        after_head = words.head_of(after)
         plain = (
             organisation
             and _plain_verb(word, words, tags)
-            and _names_or_nothing(tokens[first:position], words, tags)
+            and (
+                _names_or_nothing(tokens[first:position], words, tags)
+                # 隶属区教育工委: the words after the verb name a body of their own
+                or (after_head is not None and len(after) > len(after_head.word))
+            )
         )
         if words.soft_verb(word) or plain:
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
@@ -475,9 +481,11 @@ def _names_in_run(
         pieces = _split_joined_bodies(name)
     elif head.word.endswith("法"):
         pieces = _split_joined_laws(name, words)
+        pieces[0] = (_leading_verb(name[: pieces[0][1]], tags), pieces[0][1])
     else:
         pieces = _split_joined_organisations(name, words)
     for piece_start, piece_end in pieces:
+        piece_start += _after_category(name[piece_start:piece_end], words)
         piece = name[piece_start:piece_end]
         piece_head = words.head_of(piece)
         if piece_head is None or not _acceptable(piece, piece_head, verb, words):
@@ -517,6 +525,30 @@ def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags:
     if not before or words.head_of(words_before) is not None or NUMBERED_KIND.search(words_before):
         return True
     return all(tags.get(token[0], "") in NAMELESS_TAGS and not token[0].isdigit() for token in before)
+
+
+def _after_category(name: str, words: Lexicons) -> int:
+    """民办学校铜谷中学: where a name starts after a category written before it as its kind."""
+    for at in range(2, len(name) - 1):
+        kind = words.head_of(name[:at])
+        rest = words.head_of(name[at:])
+        if (
+            kind is not None
+            and rest is not None
+            and kind.type == rest.type == "Institution"
+            and len(name) - at > len(rest.word)
+            and any(_is_category(name[begin:at], kind, words) for begin in range(at - len(kind.word)))
+        ):
+            return at
+    return 0
+
+
+def _leading_verb(name: str, tags: dict[str, str]) -> int:
+    """宣传义务教育法: a law is named by its subject; a verb before it is what is done to it."""
+    for length in (2, 1):
+        if tags.get(name[:length]) in {"v", "vn"} and len(name) - length >= 4:
+            return length
+    return 0
 
 
 def _split_joined_laws(name: str, words: Lexicons) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from edukg.text import MASK
 NUMBERED = re.compile(
     r"(?P<number>[一二三四五六七八九十]{1,3}|[0-9]{1,3})?(?P<kind>职中|中|小)(?P<campus>[\u4e00-\u9fff]{2}校区)?"
 )
+PLENUMS = re.compile(r"(?:[一二三四五六七八九十]{1,3}中、)*[一二三四五六七八九十]{1,3}中全会")
 # Where a bare number-and-kind stands as a school: first in its clause or item of a list,
 # or after a verb.
 LIST_BEFORE = set("、，,。；;：:（(和与及")
@@ -41,6 +42,8 @@ def numbered_school_mentions(
             continue  # 职中 (a vocational school) is a name after its place without a number
         if match.start() > start and text[match.start() - 1] == "第":
             continue  # 第一中学 is a name its head finds
+        if PLENUMS.match(text, match.start()):
+            continue  # 三中、四中全会: plenums of a Party congress
         name_start = _owner_start(text, start, match.start(), tags, word_edges)
         if name_start is None or (name_start == match.start() and match.group("number") is None):
             continue
