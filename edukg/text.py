@@ -3,8 +3,8 @@
 Reports are often anonymised: ``**市``, ``××个``, ``X月X日``. A mask stands for
 hidden characters and is kept as written; it is never a key to merge on.
 
->>> has_mask("**大学"), has_mask("X市教育局"), has_mask("XML")
-(True, True, False)
+>>> has_mask("**大学"), has_mask("X市教育局"), has_mask("XML"), has_mask("某大学"), has_mask("某些学校")
+(True, True, False, True, False)
 >>> normalise("“双一流”建设")
 '双一流建设'
 """
@@ -16,8 +16,22 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-# X stands for a hidden digit or name only when it is not part of a Latin word.
-MASK = re.compile(r"[*×＊✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
+# The one definition of a mask; every stage asks this module.
+# Symbols that stand for hidden characters or digits (**市, ××个, ╳╳大学).
+MASK_SYMBOLS = "*＊×✕╳"
+# Letters that do too, but only where they are not part of a Latin word (X市, xx中学; not XML).
+MASK_LETTERS = "XxＸ"
+# A character class of every mask character, to build other patterns with (f"{MASK_CLASS}+市").
+MASK_IN_CLASS = re.escape(
+    MASK_SYMBOLS + MASK_LETTERS
+)  # to put beside other characters: f"[0-9{MASK_IN_CLASS}]"
+MASK_CLASS = f"[{MASK_IN_CLASS}]"
+# Every character that may stand in a mask, for checks one character at a time.
+MASK_CHARACTERS = MASK_SYMBOLS + MASK_LETTERS + "某"
+# 某 hides a name before the word it names (某市, 某中学), but 某些, 某种 are determiners.
+MASK = re.compile(
+    rf"[{re.escape(MASK_SYMBOLS)}]+|(?<![A-Za-z])[{MASK_LETTERS}]+(?![A-Za-z])|某(?=[\u4e00-\u9fff])(?![些种个项位方一])"
+)
 _MARKS = re.compile(r"[“”‘’\"'「」『』《》〈〉]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000]")
 _DASHES = re.compile(r"[—–－‐-]+")

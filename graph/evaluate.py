@@ -35,6 +35,7 @@ from tqdm import tqdm
 
 from edukg.errors import InputError, UnknownTypeError
 from edukg.ingest import find_reports, read_report
+from edukg.text import MASK
 
 ScoreKey = Literal["entity", "entity_any", "entity_rel", "metric", "relation"]
 SCORE_KEYS: tuple[ScoreKey, ...] = ("entity", "entity_any", "entity_rel", "metric", "relation")
@@ -52,7 +53,6 @@ _DASH_RUN = re.compile(r"[-‐–—]+")
 # A run of mask symbols, or a run of Latin X that is not part of a Latin word (so an
 # abbreviation such as "STEAM" or "XML" keeps its letters). NFKC has turned ＊ and Ｘ
 # into * and X.
-_MASK_RUN = re.compile(r"[*×✕╳]+|(?<![A-Za-z])[Xx]+(?![A-Za-z])")
 
 
 def normalize_name(text: object) -> str:
@@ -69,7 +69,7 @@ def normalize_name(text: object) -> str:
     folded = unicodedata.normalize("NFKC", str(text or ""))
     folded = _MARKS_AND_SPACE.sub("", folded)
     folded = _DASH_RUN.sub("-", folded)
-    return _MASK_RUN.sub("*", folded)
+    return MASK.sub("*", folded)
 
 
 def entity_names(entity: Document) -> frozenset[str]:
@@ -418,6 +418,32 @@ def score_reports(gold_dir: str | Path, reports: Sequence[str | Path], *, progre
         raise InputError(", ".join(missing), f"no gold file with the same name in {gold_dir}")
     predicted = predict_reports(paths, progress=progress)
     return score_named({name: gold[name] for name in predicted}, predicted)
+
+
+def score_corpora(
+    corpora: Sequence[tuple[str, str | Path, str | Path]], *, progress: bool = False
+) -> dict[str, Scores]:
+    """Each corpus (name, gold folder, reports) extracted and scored on its own, so that a
+    development set and a set of real reports are reported side by side."""
+    return {name: score_reports(gold, [reports], progress=progress) for name, gold, reports in corpora}
+
+
+def corpora_summary(scores: Mapping[str, Scores]) -> str:
+    """One block per corpus: its totals and per-type F1, then ``corpus key_f1=…`` lines.
+
+    >>> print(corpora_summary({}))
+    <BLANKLINE>
+    """
+    blocks = []
+    for name, corpus in scores.items():
+        totals = " ".join(f"{key}={counts.f1:.3f}" for key, counts in corpus.totals.items())
+        types = " ".join(f"{kind}={counts.f1:.2f}" for kind, counts in corpus.by_type.items())
+        blocks.append(f"{name}: {len(corpus.documents)} reports\n  {totals}\n  {types}")
+    footer = "\n".join(
+        f"{name} " + " ".join(f"{key}_f1={counts.f1:.4f}" for key, counts in corpus.totals.items())
+        for name, corpus in scores.items()
+    )
+    return "\n\n".join([*blocks, footer])
 
 
 def to_table(scores: Scores, *, detail: bool = False) -> str:

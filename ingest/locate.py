@@ -25,10 +25,11 @@ from functools import cache
 from pathlib import Path
 
 from edukg.errors import InputError
-from edukg.ingest.metadata import MASK, OwnBureau
+from edukg.ingest.metadata import OwnBureau
 from edukg.ontology import lexicon_table
 from edukg.ontology.places import Place, ancestors, chain, find_names, level_of, place_by_code, places_named
 from edukg.records import Level, Location, Report
+from edukg.text import MASK_CHARACTERS, MASK_CLASS
 
 _LEVELS = "省市区县"
 # A higher rank is a lower level: a report speaks for the lowest level it calls its own.
@@ -118,7 +119,7 @@ def spoken_level(text: str) -> str:
 def _masked_name(text: str, level: str) -> str:
     """The most frequent masked place of ``level``, or of any level if it is ``""`` (XX区,
     xx 市), without its spaces."""
-    pattern = re.compile(rf"[{re.escape(MASK)}]+[ \u3000]?[{level or _LEVELS}](?![{_NOT_A_LEVEL_AFTER}])")
+    pattern = re.compile(rf"(?:{MASK_CLASS}+|某)[ \u3000]?[{level or _LEVELS}](?![{_NOT_A_LEVEL_AFTER}])")
     found = Counter(
         match.group().replace(" ", "").replace("\u3000", "")
         for match in pattern.finditer(text)
@@ -166,7 +167,7 @@ def _seen(text: str, title_start: int) -> list[_Seen]:
     seen = []
     for start, end, written in matches:
         places = places_named(written)
-        if (start and text[start - 1] in MASK) or _away(text, start):
+        if (start and text[start - 1] in MASK_CHARACTERS) or _away(text, start):
             continue
         own = start == title_start or text.endswith(own_before, 0, start) or text.startswith(own_after, end)
         if written not in full_written:

@@ -12,10 +12,8 @@ from pathlib import PurePath
 from edukg.ingest.structure import MARKER
 from edukg.ontology import lexicon_table
 from edukg.records import Level, Paragraph
-from edukg.text import jieba_dictionary
+from edukg.text import MASK_CLASS, jieba_dictionary
 
-# Characters that stand for hidden ones in anonymised reports (**市, ×××区, X市, 某县).
-MASK = "*＊×✕XxＸ某"
 # The last character of a jurisdiction's name, and the level it gives. 州/盟 are
 # prefecture-level like a 市, 旗 is county-level.
 _LEVEL_OF_SUFFIX: dict[str, Level] = {
@@ -34,7 +32,7 @@ _COLLECTIVE_START = "全各本我该此每"
 _PLACE_WINDOW = 12
 # jieba's tags for names: places, people (its dictionary tags some districts so) and others.
 _NAME_TAGS = frozenset({"ns", "nr", "nz", "nt", "nrt", "nrfg"})
-_MASKED_JURISDICTION = re.compile(rf"[{re.escape(MASK)}]+[{_SUFFIXES}]")
+_MASKED_JURISDICTION = re.compile(rf"(?:{MASK_CLASS}+|某)[{_SUFFIXES}]")
 
 _TITLE_ENDINGS = ("汇报", "发言", "发言稿", "情况", "材料", "总结", "要点", "报告", "讲话", "计划", "方案")
 _NOT_IN_TITLE = re.compile(r"[。！？；：:!?;]")
@@ -104,7 +102,7 @@ def _bureau_heads() -> tuple[re.Pattern[str], dict[str, Level]]:
         row[0]: _LEVEL_OF_SUFFIX[row[1]] for row in rows if len(row) > 1 and not row[1].startswith("=")
     }
     head = "|".join(map(re.escape, heads))
-    pattern = re.compile(rf"(?P<mask>[{re.escape(MASK)}]+)?(?P<level>[{_SUFFIXES}])?(?P<head>{head})")
+    pattern = re.compile(rf"(?P<mask>(?:{MASK_CLASS}+|某))?(?P<level>[{_SUFFIXES}])?(?P<head>{head})")
     return pattern, implied
 
 

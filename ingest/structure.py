@@ -19,6 +19,7 @@ from functools import cache
 
 from edukg.ontology import lexicon_table
 from edukg.records import Paragraph, Section, Sentence, Status
+from edukg.text import MASK_CLASS
 
 _TERMINATORS = "。！？；!?;"
 _CLOSERS = "”’）」』】〕》)]\"'"
@@ -51,17 +52,63 @@ def normalise_text(text: str) -> str:
     """Line ends as ``\\n``, no trailing whitespace on a line, no empty lines at either end,
     and no control characters that no text format holds (XML 1.0 forbids them).
 
-    Nothing else changes, so offsets computed on the result stay valid for it.
+    Spaces that break a word (全 国) go, and hard-wrapped lines join their paragraph.
+    Offsets are computed on the result.
 
     >>> normalise_text("\\r\\n标题  \\r\\n正\\x1f文。\\r\\n\\r\\n")
     '标题\\n正文。'
     """
-    lines = [line.rstrip() for line in writable(text).splitlines()]
+    lines = [
+        _ANGLE_TITLE.sub(r"《\1》", _CJK_GAP.sub("", line.rstrip())) for line in writable(text).splitlines()
+    ]
     start = next((index for index, line in enumerate(lines) if line), len(lines))
     end = len(lines)
     while end > start and not lines[end - 1]:
         end -= 1
-    return "\n".join(lines[start:end])
+    return "\n".join(_unwrap(lines[start:end]))
+
+
+# Text taken from PDFs and web pages breaks words with spaces (全 国, 2022 年) that
+# Chinese never writes between its characters. A full-width space is written on purpose
+# (between the halves of a slogan) and stays.
+_HAN_OR_DIGIT = rf"(?:[\u4e00-\u9fff0-9]|{MASK_CLASS})"
+_CJK_GAP = re.compile(rf"(?<={_HAN_OR_DIGIT}) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?={_HAN_OR_DIGIT})")
+# Plain-text copies write book-title marks as ASCII angle brackets (<…标准>相关指标).
+_ANGLE_TITLE = re.compile(r"<([^<>《》\n]*[\u4e00-\u9fff][^<>《》\n]*)>")
+# A PDF's text keeps its line breaks: most lines are as long as the page is wide.
+_WRAPPED_SHARE = 0.5
+_WRAP_SLACK = 3
+_MIN_WRAPPED_LINES = 5
+# A page's line holds at least this many characters; shorter lines are paragraphs of their own.
+_MIN_PAGE_WIDTH = 20
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Hard-wrapped lines joined into their paragraphs: a line as long as the page that
+    ends without a sentence's end runs on into the next one, unless that one opens a section.
+
+    >>> page = "二十个字的一行" * 3
+    >>> _unwrap(["标题", page, page, "三四。", page, page, "七八", "二、下一节"])[1:3] == [page * 2 + "三四。", page * 2 + "七八"]
+    True
+    """
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return lines
+    width = lengths[len(lengths) * 3 // 4]
+    if width < _MIN_PAGE_WIDTH:
+        return lines
+    near = sum(1 for length in lengths if width - _WRAP_SLACK <= length <= width)
+    if near < len(lengths) * _WRAPPED_SHARE:
+        return lines
+    joined: list[str] = []
+    runs_on = False
+    for line in lines:
+        if runs_on and line and not MARKER.match(line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+        runs_on = len(line) >= width - _WRAP_SLACK and not line.endswith(tuple("。！？；：:!?;"))
+    return joined
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from edukg.graph.extract import relations as rel
+from edukg.graph.extract.designations import designation_mentions
 from edukg.graph.extract.lexicons import Lexicons, lexicons, segmenter
 from edukg.graph.extract.mentions import (
     Candidate,
@@ -25,18 +26,19 @@ from edukg.graph.extract.mentions import (
     titled_mentions,
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
+from edukg.graph.extract.numbered import numbered_set_mentions
 from edukg.graph.extract.persons import person_mentions
+from edukg.graph.extract.schools import numbered_school_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
-from edukg.text import has_mask, normalise
+from edukg.text import MASK_CLASS, has_mask, normalise
 
 __all__ = ["extract", "to_guide_json"]
 
 CONCEPT_TYPES = {"Programme", "Campaign", "Policy", "Bureau", "Institution"}
 SCOPE_WORD = re.compile(r"^(?:全市|全区|全县|全省)")
-SUB_BODY_HEAD = re.compile(r"^(?:领导小组|工作专班|专班|工作组|指导组|巡回指导组)$")
-SCOPE_PREFIX = re.compile(r"^(?:全市|全区|全县|全省|全国|[*×X＊]+|[省市区县])")
+SCOPE_PREFIX = re.compile(rf"^(?:全市|全区|全县|全省|全国|{MASK_CLASS}+|[省市区县])")
 
 
 def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
@@ -50,7 +52,8 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
     same_kind = {h for h in heads if (h == "教育厅") == (bureau_head == "教育厅")}
     prefixes = [re.escape(level)] if level else []
     if level:
-        prefixes.append(rf"[*×X＊]+{re.escape(level)}")
+        prefixes.append(rf"{MASK_CLASS}+{re.escape(level)}")
+        prefixes.append(rf"[我本]{re.escape(level)}")  # 我区教育局
     if report.jurisdiction and not report.jurisdiction_masked:
         # 合肥市蜀山区教育体育局: a district may be written after its city.
         prefixes.append(rf"(?:[\u4e00-\u9fff]{{2,4}}[市州])?{re.escape(report.jurisdiction)}")
@@ -62,11 +65,17 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
 CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
 
 
+# 市委十二届十四次全会, 省市委全会: a body named only as the holder of a plenum it cites.
+PLENUM_AFTER = re.compile(r"^(?:第?[0-9一二三四五六七八九十]+届[^，,。；;]{0,8}?全会|全会|全体会议)")
+
+
 def _cited_only(text: str, candidate: Candidate) -> bool:
-    """Meetings and documents cited only for their spirit or speeches are not entities."""
-    return candidate.type in {"Campaign", "Policy", "Document"} and bool(
-        CITED.match(text[candidate.end : candidate.end + 8])
-    )
+    """Meetings and documents cited only for their spirit or speeches are not entities, nor a
+    body named only as the holder of a plenum."""
+    after = text[candidate.end : candidate.end + 16]
+    if candidate.type == "Bureau" and not candidate.marked:
+        return bool(PLENUM_AFTER.match(after))
+    return candidate.type in {"Campaign", "Policy", "Document"} and bool(CITED.match(after[:8]))
 
 
 def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:
@@ -121,7 +130,11 @@ def _sentence_mentions(
     )
     own = own_bureau_mentions(text, start, end, index, words, own_pattern)
     bare = concept_mentions(text, start, end, index)
-    everything = [c for c in marked + persons + headed + own + bare if not _occasion(report, c)]
+    schools = numbered_school_mentions(text, start, end, index, words, segmenter().tags, edges)
+    designations = designation_mentions(text, start, tokens, index, words, segmenter().tags)
+    sets = numbered_set_mentions(text, start, end, index, words, edges)
+    found = marked + persons + headed + own + bare + schools + designations + sets
+    everything = [c for c in found if not _occasion(report, c)]
     candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
     name_spans = marked_spans(candidates, text, start, end)
     metrics = find_metrics(text, start, end, index, tokens, words, name_spans, segmenter().tags)
@@ -176,7 +189,7 @@ class _Grouping:
         if report.jurisdiction and name.startswith(report.jurisdiction) and report.level:
             name = report.level + name[len(report.jurisdiction) :]
         elif report.level and report.jurisdiction_masked:
-            name = re.sub(rf"^[*×X＊]+{report.level}", report.level, name)
+            name = re.sub(rf"^{MASK_CLASS}+{report.level}", report.level, name)
         return normalise(name)
 
     def add(self, candidate: Candidate, own_aliases: tuple[str, ...]) -> str:
@@ -206,7 +219,7 @@ class _Grouping:
             short_name = normalise(self.forms[short][0])
             if len(short_name) < 4:
                 continue
-            if SUB_BODY_HEAD.match(short_name):
+            if lexicons().bare_body(short_name):
                 # A sub-body named by its head alone is the one longer body with that head.
                 longer = [
                     k
@@ -300,6 +313,7 @@ def extract(report: Report) -> Extraction:
         grouping.types,
         grouping.own,
         first_sentence,
+        words,
     )
     facts += rel.enumerated_parts(per_sentence, sentence_texts, grouping.types)
     facts += rel.prefix_parts(names, grouping.types, words, first_sentence)
@@ -389,7 +403,9 @@ def _metrics(
             for key in rel.subject_actors(text, start, mentions, metric.start)
             if grouping.types[key] == "Bureau"
         ] or [grouping.own]
-        for source in rel.measured_by(metric.sentence, metric.start, mentions, grouping.types, actors):
+        for source in rel.measured_by(
+            metric.sentence, metric.start, mentions, grouping.types, actors, lexicons()
+        ):
             facts.append(rel.Fact("MEASURED_BY", source, key, metric.sentence))
     return list(entities.values()), facts
 

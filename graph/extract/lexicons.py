@@ -11,11 +11,19 @@ from functools import cache
 
 from edukg.ontology import lexicon, lexicon_table
 from edukg.ontology.concepts import concepts
-from edukg.text import jieba_dictionary
+from edukg.ontology.places import is_place_name
+from edukg.text import MASK_CLASS, jieba_dictionary
 
 # Adverbs that are not name boundaries on their own (教育全面振兴) but that jieba glues to
 # a following verb (全面深化).
 GLUED_ADVERBS = {"全面"}
+# What may stand before a body's head: its level, masked or not (市, **区).
+LEVEL_AT_START = re.compile(r"^[省市区县州]")
+LEVEL_AT_END = re.compile(rf"{MASK_CLASS}*[省市区县州]$")
+# A year or a half of one, written or masked (2018年, 二〇二二年度, xxxx年上半年), anywhere in a name.
+YEAR = re.compile(
+    rf"(?:[0-9０-９]{{4}}|[〇零一二三四五六七八九]{{4}}|{MASK_CLASS}{{2,4}})(?:年度?)?(?:上半年|下半年)?|(?:上半年|下半年|全年|年度)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,9 @@ class Head:
     word: str
     type: str
     weak: bool
+    min_modifier: int = 1  # characters a name needs before this head (min=N in heads.txt)
+    bare: bool = False  # the head alone is a complete name (领导小组, 市委)
+    sub_body: bool = False  # a body set up inside the one that names it (工作专班)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class Lexicons:
     excluded_suffix: tuple[str, ...]
     excluded_prefix: tuple[str, ...]
     excluded_bureau_prefix: tuple[str, ...]
+    report_genres: tuple[str, ...]  # 工作要点, 工作总结: a body's, a year's one is the report itself
     generic_modifiers: tuple[str, ...]  # longest first
     titles: tuple[str, ...]
     surnames: frozenset[str]
@@ -56,13 +68,40 @@ class Lexicons:
             self._heads_of[name] = found
         return found
 
+    def bare_body(self, name: str) -> bool:
+        """A body named by its head alone (领导小组, 市委), or by a level and that head (市政府)."""
+        head = self.heads.get(LEVEL_AT_START.sub("", name, count=1)) or self.heads.get(name)
+        return head is not None and head.bare and head.type == "Bureau"
+
+    def sub_body(self, name: str) -> bool:
+        head = self.head_of(name)
+        return head is not None and head.sub_body
+
     def excluded(self, name: str, kind: str = "") -> bool:
         return (
             name in self.excluded_exact
             or name.endswith(self.excluded_suffix)
             or name.startswith(self.excluded_prefix)
             or (kind == "Bureau" and name.startswith(self.excluded_bureau_prefix))
+            or self.report_genre(name)
         )
+
+    def report_genre(self, name: str) -> bool:
+        """市教育局2018年工作要点, 2022年工作计划: a body's or a year's work plan or summary is
+        a report of the genre (this one, or one like it), not a policy it makes."""
+        genre = next((g for g in self.report_genres if name.endswith(g)), "")
+        if not genre:
+            return False
+        rest = name[: len(name) - len(genre)]
+        while True:
+            rest = LEVEL_AT_END.sub("", YEAR.sub("", rest).removesuffix("暨"))
+            if not rest or is_place_name(rest):
+                break
+            head = self.head_of(rest)
+            if head is None or head.type != "Bureau":
+                return False
+            rest = rest[: len(rest) - len(head.word)]
+        return True
 
     def generic(self, modifier: str) -> bool:
         """True when every word of ``modifier`` only classifies (公办, 城乡, 政策)."""
@@ -89,7 +128,7 @@ class Lexicons:
 
     def soft_verb(self, word: str) -> bool:
         """Verbs that end a name only where the words after them make a name of their own."""
-        return self.verb_role(word) == "other"
+        return self.verb_role(word) in {"other", "receive"}
 
 
 @cache
@@ -97,8 +136,22 @@ def lexicons() -> Lexicons:
     heads = {}
     for row in lexicon_table("heads"):
         word, kind = row[0], row[1].split()
-        heads[word] = Head(word, kind[0], "weak" in kind[1:])
-    excluded: dict[str, list[str]] = {"exact": [], "suffix": [], "prefix": [], "bureau-prefix": []}
+        flags = dict(flag.split("=", 1) for flag in kind[1:] if "=" in flag)
+        heads[word] = Head(
+            word,
+            kind[0],
+            "weak" in kind[1:],
+            int(flags.get("min", 1)),
+            bare="bare" in kind[1:],
+            sub_body="sub-body" in kind[1:],
+        )
+    excluded: dict[str, list[str]] = {
+        "exact": [],
+        "suffix": [],
+        "prefix": [],
+        "bureau-prefix": [],
+        "report-genre": [],
+    }
     for rule, text in lexicon_table("not-entities"):
         excluded[rule].append(text)
     return Lexicons(
@@ -111,6 +164,7 @@ def lexicons() -> Lexicons:
         excluded_suffix=tuple(excluded["suffix"]),
         excluded_prefix=tuple(excluded["prefix"]),
         excluded_bureau_prefix=tuple(excluded["bureau-prefix"]),
+        report_genres=tuple(sorted(excluded["report-genre"], key=len, reverse=True)),
         generic_modifiers=tuple(sorted(lexicon("generic-modifiers"), key=len, reverse=True)),
         titles=tuple(sorted(lexicon("titles"), key=len, reverse=True)),
         surnames=frozenset(name for line in lexicon("surnames") for name in line.split()),

@@ -19,54 +19,44 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons
-from edukg.text import strip_quotes
+from edukg.text import MASK_CLASS, MASK_IN_CLASS, MASK_LETTERS, MASK_SYMBOLS, strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
 TITLED = re.compile(r"《([^《》\n]{1,80})》")
-QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」")
+QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’“”\n]{1,30})’")
 TRIAL = re.compile(
-    r"[（(](?:试行|暂行|修订|征求意见稿|\d{4}[-－—–]\d{4}年?|[*×X]{2,4}[-－—–][*×X]{2,4}年?)[）)]$"
+    rf"[（(](?:试行|暂行|修订|征求意见稿|\d{{4}}[-－—–]+\d{{4}}年?|{MASK_CLASS}{{2,4}}[-－—–]+{MASK_CLASS}{{2,4}}年?)[）)]$"
 )
 NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$")
 CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Words that join or introduce and never begin a name, though a name may hold them
 # (X暨Y启动大会, 产学研用).
 NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
-# Bodies that are complete names by their head alone (领导小组, 工作专班, 市委).
-BARE_BODY = re.compile(
-    r"^(?:[省市区县州]?(?:委|政府|人民政府)|领导小组|工作专班|巡回指导组|指导组|理论学习中心组|中心组|宣讲团|教育部|教育厅|宣传部|组织部|纪委|监委)$"
-)
-LEVEL_BODY = re.compile(r"[省市区县州](?:委|政府|人民政府)")
-# Minimum length of a name before its head for heads that often end generic phrases.
-SHORT_GENERIC = {
-    "活动": 4,
-    "会议": 4,
-    "宣讲": 4,
-    "建设": 3,
-    "改革": 3,
-    "计划": 2,
-    "平台": 3,
-    "培育": 3,
-    "行动": 4,
-    "清单": 5,
-}
+LEVEL_BODY = re.compile(r"(?:自治区|[省市区县州])(?:委|政府|人民政府)")
+# What may stand before a level's body inside a name: the Party's name, a mask or a place.
+BODY_PREFIX = re.compile(rf"(?:中共|中国共产党)?(?:{MASK_CLASS}+|[\u4e00-\u9fff]{{1,5}}?)?$")
 MAX_NAME = 48
+# 十四五: the national five-year plans are named by their number.
+FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]?五")
 EFFORTS = {"Campaign", "Programme", "Policy"}
+ORGANISATIONS = {"Institution", "Bureau"}
 # Types whose name is no name when the words before its head only classify (公办幼儿园).
-CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme"}
+CATEGORY_TYPES = {"Institution", "Policy", "Campaign", "Programme", "Bureau"}
 # 一中心四基地: numbered kinds of places, a formula; 第一中学 and 十一学校 are names.
 NUMBERED_FORMULA = re.compile(
     r"^[0-9０-９一二三四五六七八九十两]+[^0-9０-９一二三四五六七八九十两第]+[0-9０-９一二三四五六七八九十两]+$"
 )
-MASK_ONLY = re.compile(r"[*×X＊]+")
-NOT_NAME_CHAR = re.compile(r"[^\u4e00-\u9fff*×X]")
-ARTICLES = re.compile(r"[0-9０-９*×X一二三四五六七八九十]+条(?:措施|意见|举措)?$")
+MASK_ONLY = re.compile(rf"{MASK_CLASS}+")
+NOT_NAME_CHAR = re.compile(rf"[^\u4e00-\u9fff{re.escape(MASK_SYMBOLS + MASK_LETTERS)}]")
+ARTICLES = re.compile(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十]+条(?:措施|意见|举措)?$")
 ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 # jieba sometimes glues a measure word to the next word (X个子方案 → 个子/方案), so the
 # count check on words misses it; a name never starts with a count.
-LEADING_COUNT = re.compile(r"^(?:[0-9０-９*×X＊]+|一)[个项名所家场次件条套批]")
+LEADING_COUNT = re.compile(rf"^(?:(?:[0-9０-９]|{MASK_CLASS})+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
-LEADING_EDITION = re.compile(r"^(?:[0-9０-９*×X＊]{2,4}|[〇零一二三四五六七八九]{4})(?:年度?|届)")
+LEADING_EDITION = re.compile(
+    rf"^(?:(?:[0-9０-９{MASK_IN_CLASS}]{{2,4}}|[〇零一二三四五六七八九]{{4}})(?:年度?|届)|第?[一二三四五六七八九十]{{1,3}}届)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +136,9 @@ def _governing_verb(tokens: list[tuple[str, int, int]], index: int, words: Lexic
 def _type_of(head: Head, name: str, verb: str, words: Lexicons) -> str:
     verb = verb.removesuffix("好")
     if head.word == "行动" or (head.word.endswith("行动") and head.type == "Programme"):
-        if re.search(r"[0-9一二三四五六七八九十两*×X]+年行动$|[一二三四五六七八九十百]+大行动$", name):
+        if re.search(
+            rf"[0-9一二三四五六七八九十两{MASK_IN_CLASS}]+年行动$|[一二三四五六七八九十百]+大行动$", name
+        ):
             return "Programme"
         if verb in {"开展", "组织开展", "举办", "参加"}:
             return "Campaign"
@@ -176,10 +168,11 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         elif head is not None and head.type in {"Policy", "Document"}:
             kind, head_word = head.type, head.word
         elif head is not None and head.type == "Programme" and not head.weak:
-            kind, head_word = "Policy", head.word
+            # 《…三年行动计划》 is a plan the bureau carries out; 《…工程实施方案》 ends in a policy head.
+            kind, head_word = "Programme", head.word
         else:
             kind, head_word = "Document", ""
-        verb = _verb_before(text, match.start(), start, words)
+        verb = verb_before(text, match.start(), start, words)
         found.append(Candidate(inner_start, inner_end, name, kind, sentence, True, verb, head_word))
         outer = _head_after(text, match.end(), end, words)
         if outer:
@@ -204,7 +197,7 @@ LISTED_BEFORE = re.compile(r"(?:[^，,。；;：:、]{1,20}、)*[^，,。；;：
 CHAIN_BEFORE = re.compile(r"(?:(?:《[^《》]*》|“[^“”]*”)[、和及与]?)+$")
 
 
-def _verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
+def verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
     """The nearest verb before ``position`` in its clause; a list of 《》 or “” names shares one."""
     chain = CHAIN_BEFORE.search(text, floor, position)
     if chain:
@@ -236,7 +229,9 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         if head is None:
             continue
         rest = tail[cut:]
-        ends_name = not rest or re.match(r"[0-9０-９*×X一二三四五六七八九十两]", rest) is not None
+        ends_name = (
+            not rest or re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", rest) is not None
+        )
         ends_name = ends_name or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
         joint = tail.startswith("暨") and head.type == "Campaign"
@@ -253,10 +248,10 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
     with its own head inside a longer one (“…伙伴行动”暨…启动大会) is a name of its own too."""
     found = []
     for match in QUOTED.finditer(text, start, end):
-        group = 1 if match.group(1) is not None else 2
+        group = next(index for index in (1, 2, 3) if match.group(index) is not None)
         inner_name = _clean(match.group(group))
         inner_head = words.head_of(inner_name)
-        verb = _verb_before(text, match.start(), start, words)
+        verb = verb_before(text, match.start(), start, words)
         spans: list[tuple[int, int, str, Head]] = []
         after = _head_after(text, match.end(), end, words)
         if after:
@@ -266,7 +261,7 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         if inner_head is not None and not _is_category(inner_name, inner_head, words):
             spans.append((*match.span(group), inner_name, inner_head))
         for span_start, span_end, name, head in spans:
-            if words.excluded(name) or (len(name) <= len(head.word) and not BARE_BODY.match(name)):
+            if words.excluded(name) or (len(name) <= len(head.word) and not words.bare_body(name)):
                 continue
             kind = _type_of(head, name, verb, words)
             if kind == "Institution" and NUMBERED_FORMULA.match(name[: len(name) - len(head.word)]):
@@ -333,7 +328,7 @@ def headed_mentions(
         run_start = _policy_across_de(tokens, run_start, index, words, tags, inside_marks)
         found.extend(
             candidate
-            for candidate in _names_in_run(text, start, tokens, run_start, index, sentence, words)
+            for candidate in _names_in_run(text, start, tokens, run_start, index, sentence, words, tags)
             # Counted places (一批示范学校, 多所高校) are a kind of place, not one named place.
             if candidate.start != counted_from or candidate.type != "Institution"
         )
@@ -412,6 +407,7 @@ def _names_in_run(
     stop: int,
     sentence: int,
     words: Lexicons,
+    tags: dict[str, str],
 ) -> list[Candidate]:
     """The names in one run of words: up to its last head, split where bodies are joined.
 
@@ -423,16 +419,34 @@ def _names_in_run(
         last -= 1
     if last < first:
         return []
+    # An organisation's name holds no verb: in a run that ends in one, any verb of jieba's
+    # dictionary (夯实, 并入, 隶属) splits it as a soft verb does.
+    run_head = words.head_of("".join(token[0] for token in tokens[first : last + 1]))
+    organisation = run_head is not None and run_head.type in ORGANISATIONS
     for position in range(last - 1, first - 1, -1):
-        if words.soft_verb(tokens[position][0]):
+        word = tokens[position][0]
+        after = "".join(token[0] for token in tokens[position + 1 : last + 1])
+        after_head = words.head_of(after)
+        plain = (
+            organisation
+            and _plain_verb(word, words, tags)
+            and (
+                _names_or_nothing(tokens[first:position], words, tags)
+                # 隶属区教育工委: the words after the verb name a body of their own
+                or (after_head is not None and len(after) > len(after_head.word))
+            )
+        )
+        if words.soft_verb(word) or plain:
             rest = "".join(token[0] for token in tokens[position + 1 : last + 1])
             rest_head = words.head_of(rest)
-            if rest_head is not None and (len(rest) > len(rest_head.word) or BARE_BODY.match(rest)):
-                before = _names_in_run(text, start, tokens, first, position, sentence, words)
-                return before + _names_in_run(text, start, tokens, position + 1, last + 1, sentence, words)
+            if rest_head is not None and (len(rest) > len(rest_head.word) or words.bare_body(rest)):
+                before = _names_in_run(text, start, tokens, first, position, sentence, words, tags)
+                return before + _names_in_run(
+                    text, start, tokens, position + 1, last + 1, sentence, words, tags
+                )
             if rest_head is not None and rest_head.type == "Institution":
                 # 紧密对接产业园: a bare place after the verb is its object, a kind of place.
-                return _names_in_run(text, start, tokens, first, position, sentence, words)
+                return _names_in_run(text, start, tokens, first, position, sentence, words, tags)
     while first < last and tokens[first][0] in NOT_FIRST:
         first += 1
     found = []
@@ -449,7 +463,7 @@ def _names_in_run(
         and words.heads[tokens[last][0]].weak
     ):
         # 自贸港建设大局: a weak head inside a longer phrase names a goal, not an effort.
-        return _names_in_run(text, start, tokens, first, last, sentence, words) if last > first else []
+        return _names_in_run(text, start, tokens, first, last, sentence, words, tags) if last > first else []
     count = LEADING_COUNT.match(name)
     if count:
         name_start += count.end()
@@ -457,13 +471,21 @@ def _names_in_run(
     head = words.head_of(name)
     assert head is not None
     edition = LEADING_EDITION.match(name)
-    if edition and head.type == "Campaign" and len(name) - edition.end() > len(head.word):
-        # 2025年全省中小学科技活动周: the year tells which edition; the event's name follows it.
+    if edition and len(name) - edition.end() > len(head.word):
+        # 2025年全省中小学科技活动周, 2018年省政府: the year tells when or which edition; the
+        # name follows it.
         name_start += edition.end()
         name = name[edition.end() :]
     verb = _governing_verb(tokens, first, words)
-    pieces = _split_joined_bodies(name) if head.type == "Bureau" else _split_joined_organisations(name, words)
+    if head.type == "Bureau":
+        pieces = _split_joined_bodies(name)
+    elif head.word.endswith("法"):
+        pieces = _split_joined_laws(name, words)
+        pieces[0] = (_leading_verb(name[: pieces[0][1]], tags), pieces[0][1])
+    else:
+        pieces = _split_joined_organisations(name, words)
     for piece_start, piece_end in pieces:
+        piece_start += _after_category(name[piece_start:piece_end], words)
         piece = name[piece_start:piece_end]
         piece_head = words.head_of(piece)
         if piece_head is None or not _acceptable(piece, piece_head, verb, words):
@@ -482,8 +504,66 @@ def _names_in_run(
         )
     if not found and head.weak and last > first:
         # 联盟建设 after 加强: the goal is not a name, the body before it may be.
-        return _names_in_run(text, start, tokens, first, last, sentence, words)
+        return _names_in_run(text, start, tokens, first, last, sentence, words, tags)
     return found
+
+
+def _plain_verb(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
+    return tags.get(word) == "v" and len(word) > 1 and word not in words.heads
+
+
+# A school by its number and kind ends a name (城关三小|并入).
+NUMBERED_KIND = re.compile(r"(?:[一二三四五六七八九十]{1,3}|[0-9]{1,3})(?:职中|中|小)$")
+# Words that name no thing: times, pronouns, adverbs (全年, 各, 逐步).
+NAMELESS_TAGS = {"t", "r", "d", "m", "p", "f"}
+
+
+def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags: dict[str, str]) -> bool:
+    """Whether the words before a verb end a name (城关三小|并入) or name nothing (全年|主持),
+    so that the verb starts a new phrase; in 陵水国际|联合学院 it is part of the name."""
+    words_before = "".join(token[0] for token in before)
+    if not before or words.head_of(words_before) is not None or NUMBERED_KIND.search(words_before):
+        return True
+    return all(tags.get(token[0], "") in NAMELESS_TAGS and not token[0].isdigit() for token in before)
+
+
+def _after_category(name: str, words: Lexicons) -> int:
+    """民办学校铜谷中学: where a name starts after a category written before it as its kind."""
+    for at in range(2, len(name) - 1):
+        kind = words.head_of(name[:at])
+        rest = words.head_of(name[at:])
+        if (
+            kind is not None
+            and rest is not None
+            and kind.type == rest.type == "Institution"
+            and len(name) - at > len(rest.word)
+            and any(_is_category(name[begin:at], kind, words) for begin in range(at - len(kind.word)))
+        ):
+            return at
+    return 0
+
+
+def _leading_verb(name: str, tags: dict[str, str]) -> int:
+    """宣传义务教育法: a law is named by its subject; a verb before it is what is done to it."""
+    for length in (2, 1):
+        if tags.get(name[:length]) in {"v", "vn"} and len(name) - length >= 4:
+            return length
+    return 0
+
+
+def _split_joined_laws(name: str, words: Lexicons) -> list[tuple[int, int]]:
+    """义务教育法未成年人保护法 → two laws written back to back."""
+    for at in range(3, len(name) - 3):
+        left, right = words.head_of(name[:at]), words.head_of(name[at:])
+        if (
+            left is not None
+            and right is not None
+            and left.word.endswith("法")
+            and right.word.endswith("法")
+            and len(name) - at > len(right.word)
+        ):
+            return [(0, at), *[(at + s, at + e) for s, e in _split_joined_laws(name[at:], words)]]
+    return [(0, len(name))]
 
 
 def _split_joined_organisations(name: str, words: Lexicons) -> list[tuple[int, int]]:
@@ -506,7 +586,14 @@ def _split_joined_bodies(name: str) -> list[tuple[int, int]]:
         return [(0, at), *[(at + 1 + s, at + 1 + e) for s, e in _split_joined_bodies(name[at + 1 :])]]
     cuts = [0]
     for match in LEVEL_BODY.finditer(name):
-        if match.start() > 0 and LEVEL_BODY.fullmatch(name[cuts[-1] : match.start()]):
+        previous = name[cuts[-1] : match.start()]
+        body = LEVEL_BODY.search(previous)
+        if (
+            match.start() > 0
+            and body
+            and body.end() == len(previous)
+            and BODY_PREFIX.match(previous[: body.start()])
+        ):
             cuts.append(match.start())
     cuts.append(len(name))
     return list(itertools.pairwise(cuts))
@@ -517,14 +604,14 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     modifier = name[: len(name) - len(head.word)]
     if not modifier:
-        return bool(BARE_BODY.match(name))
+        return bool(words.bare_body(name))
     if _is_category(name, head, words):
         return False
-    if NUMERAL.match(modifier) and head.type != "Programme":
+    if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):
         return False
     if head.word == "中学" and _effort_name(modifier, words):
         return False  # 在党史学习教育中学在前: 中 closes 在…中, 学 is a verb
-    if len(NOT_NAME_CHAR.sub("", modifier)) < SHORT_GENERIC.get(head.word, 1):
+    if len(NOT_NAME_CHAR.sub("", modifier)) < head.min_modifier:
         return False
     if head.weak:
         return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
-from edukg.text import MASK
+from edukg.ontology import lexicon
+from edukg.text import MASK, MASK_CLASS, MASK_IN_CLASS
 
 DIGITS = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
-MASKED = r"[*×＊Xx]+(?:[.．][*×＊Xx0-9]+)?"
+MASKED = rf"{MASK_CLASS}+(?:[.．](?:{MASK_CLASS}|[0-9])+)?"
 HANZI = r"[一二三四五六七八九十百千两]+"
 NUMBER = rf"(?:{DIGITS}|{MASKED}|{HANZI})"
 ORDINAL_BEFORE = ("第", "首", "前", "每")
@@ -116,7 +117,9 @@ def find_metrics(
             continue
         if any(s <= value_start and value_end <= e for s, e in name_spans):
             continue
-        numeric, masked = parse_number(number, magnitude.strip("余多"))
+        # 27万: a bare magnitude is the unit, and still scales the number
+        scale = magnitude.strip("余多") + (unit if unit in MAGNITUDE else "")
+        numeric, masked = parse_number(number, scale)
         if unit == "次" and MEETING_ORDINAL.match(text[value_end : value_end + 4]):
             continue
         indicator_span = _indicator(text, start, value_start, value_end, tokens, words, tags)
@@ -124,6 +127,9 @@ def find_metrics(
         if not indicator and found and re.fullmatch(r"[、，,和及]", text[found[-1].end : value_start]):
             # 增加***项、*.**亿元: a value listed right after another shares its indicator.
             indicator, indicator_span = found[-1].indicator, found[-1].indicator_span
+        if not indicator:
+            indicator_span = _verb_right_before(start, value_start, tokens, words)
+            indicator = text[indicator_span[0] : indicator_span[1]]
         if not indicator:
             continue
         comparison = indicator if COMPARISON.match(indicator) else None
@@ -144,6 +150,11 @@ def find_metrics(
     return found
 
 
+@cache
+def _indicator_suffixes() -> frozenset[str]:
+    return frozenset(lexicon("indicator-suffixes"))
+
+
 def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”‘’\"《》]", "", text)
 
@@ -155,7 +166,7 @@ MEETING_ORDINAL = re.compile(r"^(?:全会|全体会议|会议|常委会|党代�
 QUOTE_TOKEN = re.compile(r"^[“”‘’\"]+$")
 STOP_TAGS = {"d", "p", "c", "u", "r", "m", "uj", "ul", "ud"}
 ORDINAL_WORD = re.compile(r"^(?:首|第)")
-VALUE_PART = re.compile(r"^[0-9０-９*×X＊.．%％]+$")
+VALUE_PART = re.compile(rf"^[0-9０-９{MASK_IN_CLASS}.．%％]+$")
 COMPARISON_START = ("比", "较", "高于", "低于", "同比", "环比")
 KEPT_IN_INDICATOR = {"以上", "以下"}
 # A generic noun after the count when the counted thing comes before it (调研清单X项任务).
@@ -181,8 +192,18 @@ def _indicator(
     return before
 
 
+def _verb_right_before(
+    start: int, position: int, tokens: list[tuple[str, int, int]], words: Lexicons
+) -> tuple[int, int]:
+    """惠及1869人次, 增加231人: with no counted noun, the verb that counts names the quantity."""
+    for word, token_start, token_end in tokens:
+        if start + token_end == position and words.verb_role(word) and word not in QUALIFIERS:
+            return start + token_start, position
+    return position, position
+
+
 def _ends_phrase(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
-    if word in KEPT_IN_INDICATOR:
+    if word in KEPT_IN_INDICATOR or word in _indicator_suffixes():
         return False
     if CLAUSE_END.fullmatch(word) or word in {"等", "的"} or word in words.stopwords:
         return True
@@ -205,7 +226,7 @@ def _phrase_after(
             continue
         if word == "的" and (end > begin or index == 0):
             upcoming = following[index + 1][0] if index + 1 < len(following) else ""
-            if upcoming and not re.match(r"[0-9０-９*×X一二三四五六七八九十两]", upcoming):
+            if upcoming and not re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", upcoming):
                 begin = end = start + token_end
                 continue
         if _ends_phrase(word, words, tags):

@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from edukg.graph.extract.lexicons import Lexicons
-from edukg.graph.extract.mentions import BARE_BODY, Candidate
+from edukg.graph.extract.mentions import Candidate
 from edukg.ontology import lexicon
 
 PERSON_END = re.compile(
@@ -43,12 +43,16 @@ def person_mentions(
     for match in _after_title(words.titles).finditer(text, start, end):
         tail = text[match.start(1) : min(end, match.start(1) + 6)]
         name = _person_name(tail, words, tags)
-        if name and {match.start(1), match.start(1) + len(name)} <= word_edges:
+        if name and {match.start(1), match.start(1) + len(name)} <= word_edges and not words.excluded(name):
             found.append(_candidate(match.start(1), name, sentence))
             found.extend(_post_bodies(text, start, match.start(), sentence, words))
     taken = {c.start for c in found}
     for name_start, name in _listed_names(text, start, end, words, tags):
-        if name_start not in taken and {name_start, name_start + len(name)} <= word_edges:
+        if (
+            name_start not in taken
+            and {name_start, name_start + len(name)} <= word_edges
+            and not words.excluded(name)
+        ):
             found.append(_candidate(name_start, name, sentence))
     return found
 
@@ -68,7 +72,8 @@ def _before_people() -> re.Pattern[str]:
     """Names, one or a list, right before a post or a word for people (…等10位教师)."""
     people = "|".join(re.escape(w) for w in sorted(lexicon("people"), key=len, reverse=True))
     count = r"(?:等(?:[0-9０-９一二三四五六七八九十两百多几]+[位名个]|一批|多位|多名|一些)?)?"
-    return re.compile(rf"((?:[\u4e00-\u9fff]{{2,4}}、)*[\u4e00-\u9fff]{{2,6}}){count}(?:{people})")
+    han = r"(?:(?!等)[\u4e00-\u9fff])"
+    return re.compile(rf"((?:{han}{{2,4}}、)*{han}{{2,6}}){count}(?:{people})")
 
 
 def _listed_names(
@@ -100,7 +105,6 @@ def _is_name(candidate: str, words: Lexicons, tags: dict[str, str]) -> bool:
         and 1 <= len(given) <= 2
         and not NOT_IN_NAME & set(candidate)
         and tags.get(candidate, "nr") in PERSON_TAGS
-        and tags.get(given, "") not in {"v", "p", "c", "u", "d", "m", "q", "f"}
     )
 
 
@@ -115,7 +119,7 @@ def _post_bodies(text: str, floor: int, position: int, sentence: int, words: Lex
         title = next((t for t in words.titles if element.endswith(t)), "")
         body = element[: len(element) - len(title)] if title else ""
         head = words.head_of(body) if body else None
-        if body and ((head is not None and head.type == "Bureau") or BARE_BODY.match(body)):
+        if body and ((head is not None and head.type == "Bureau") or words.bare_body(body)):
             found.append(
                 Candidate(
                     element_start, element_start + len(body), body, "Bureau", sentence, False, "", "post"

@@ -18,20 +18,22 @@ from dataclasses import dataclass
 
 from edukg.graph.extract.lexicons import Lexicons
 from edukg.graph.extract.mentions import Candidate
-from edukg.text import normalise
+from edukg.text import MASK_CLASS, MASK_IN_CLASS, normalise
 
 INITIATIVES = {"Programme", "Campaign"}
-SUB_BODY = re.compile(r"(?:领导小组|工作专班|专班|理论学习中心组|中心组|工作组)$")
+# What an effort or a document is made of: other efforts and documents, not the people,
+# bodies or schools listed near it (the guide: PART_OF the same or a broader kind).
+PARTS_OF_EFFORTS = {"Programme", "Campaign", "Policy", "Document"}
 HIGHER_LEVEL = re.compile(r"^(?:全国|全省|中央|国家级?会议|省)")
 SUBJECT_FILLER = re.compile(
-    r"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[X×*0-9０-９一二三四五六七八九十]+月[X×*0-9０-９一二三四五六七八九十]+日|"
+    rf"^(?:[\s、，,和与及]|同时|其中|今年|近年来|目前|此外|一是|二是|三是|四是|五是|[{MASK_IN_CLASS}0-9０-９一二三四五六七八九十]+月[{MASK_IN_CLASS}0-9０-９一二三四五六七八九十]+日|"
     r"书记|副书记|常委|部长|局长|厅长|主任|组长|副组长|委员|校长|院长|处长|党委|党组|班子成员)*$"
 )
 PARENT_AFTER_ENUMERATION = 14
 MEETING = re.compile(r"(?:会|会议)$")
 POSSESSIVE_GAP = re.compile(r"的?(?:[“《‘][^“”《》]*[”》’][、和及]?)*[“《‘]*")
 # Bodies that issue documents under their own name carry a level or a place (市委, **市教育局).
-ISSUING_BODY = re.compile(r"^(?:[*×X＊]+|[\u4e00-\u9fff]{1,4})?[省市区县州]")
+ISSUING_BODY = re.compile(rf"^(?:{MASK_CLASS}+|[\u4e00-\u9fff]{{1,4}})?[省市区县州]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +126,17 @@ def responsibilities(
             if owner and kind == "Policy":
                 facts.append(Fact("RESPONSIBLE_FOR", owner, key, index))
                 continue
+            if role in {"attend", "receive"}:
+                continue  # someone else's event, or a prize or title given to the actor
             if kind in INITIATIVES:
-                if role == "attend" or HIGHER_LEVEL.match(names[key]):
+                if HIGHER_LEVEL.match(names[key]):
                     continue
             elif kind in {"Policy", "Document"}:
                 if role != "make":
                     continue
             elif kind == "Institution":
-                if role != "found" and candidate.verb not in {"建设", "打造", "创建"}:
+                founded = role == "found" or candidate.verb in {"建设", "打造", "创建"}
+                if not founded and not _founded_after(text, start, candidate, words):
                     continue
             else:
                 continue
@@ -140,6 +145,12 @@ def responsibilities(
                 actors = [*actors, *leaders(text, start, mentions, candidate.start)]
             facts.extend(Fact("RESPONSIBLE_FOR", actor, key, index) for actor in actors if actor != key)
     return facts
+
+
+def _founded_after(text: str, start: int, candidate: Candidate, words: Lexicons) -> bool:
+    """X小学、Y中学等新建项目 / …已开工建设: schools listed before a founding verb in their clause."""
+    clause = re.split(r"[，,。；;：:]", text[candidate.end - start :], maxsplit=1)[0]
+    return any(role == "found" and verb in clause for verb, role in words.verbs.items())
 
 
 LEADERSHIP = re.compile(r"在([^，,。；;]{2,40}?)的(?:正确|坚强|统一|有力)?领导")
@@ -157,7 +168,11 @@ def leaders(text: str, start: int, mentions: list[tuple[Candidate, str]], before
 
 
 def body_parts(
-    names: dict[str, list[str]], types: dict[str, str], own: str, first_sentence: dict[str, int]
+    names: dict[str, list[str]],
+    types: dict[str, str],
+    own: str,
+    first_sentence: dict[str, int],
+    words: Lexicons,
 ) -> list[Fact]:
     """Bodies whose name begins with another body's name, and unprefixed sub-bodies."""
     bodies = {key: forms for key, forms in names.items() if types[key] == "Bureau"}
@@ -175,7 +190,7 @@ def body_parts(
                         best, best_length = other, len(prefix)
         if best:
             facts.append(Fact("PART_OF", key, best, first_sentence[key]))
-        elif SUB_BODY.search(forms[0]) and not re.match(r"^[省市区县州]", forms[0]):
+        elif words.sub_body(forms[0]) and not re.match(r"^[省市区县州]", forms[0]):
             facts.append(Fact("PART_OF", key, own, first_sentence[key]))
     return facts
 
@@ -217,7 +232,7 @@ def enumerated_parts(
             facts.extend(
                 Fact("PART_OF", item, parent[1], index)
                 for item in items
-                if item != parent[1] and types[item] != "Bureau"
+                if item != parent[1] and types[item] in PARTS_OF_EFFORTS
             )
         facts.extend(_listed_after(text, start, ordered, types, index))
     return facts
@@ -242,7 +257,7 @@ def _listed_after(
             gap = text[cursor - start : item.start - start]
             if item.start < cursor or not re.fullmatch(r"[、，,和及与“”《》‘’\s]*", gap):
                 break
-            if item_key != parent_key and types[item_key] != "Bureau":
+            if item_key != parent_key and types[item_key] in PARTS_OF_EFFORTS:
                 facts.append(Fact("PART_OF", item_key, parent_key, index))
             cursor = item.end
     return facts
@@ -300,7 +315,14 @@ def measured_by(
     mentions: list[tuple[Candidate, str]],
     types: dict[str, str],
     actors: list[str],
+    words: Lexicons,
 ) -> list[str]:
-    """The entities a metric is stated for: the one initiative its sentence is about, else the actor."""
-    about = {key for candidate, key in mentions if types[key] in {"Programme", "Campaign", "Institution"}}
+    """The entities a metric is stated for: the one initiative its sentence is about, else the actor.
+    A designation or prize the actor receives (获评…示范校) is not what the sentence counts."""
+    about = {
+        key
+        for candidate, key in mentions
+        if types[key] in {"Programme", "Campaign", "Institution"}
+        and words.verb_role(candidate.verb) != "receive"
+    }
     return sorted(about) if len(about) == 1 else actors

@@ -116,6 +116,25 @@ ENTITY_CASES = [
     ("坚持用制度规定管权管事。", set(), {"用制度规定"}),
     # a space between the halves of a quoted title stays as written
     ("开展“守初心\u3000担使命”主题宣讲。", {("Campaign", "守初心\u3000担使命主题宣讲")}, set()),
+    # a category written before a school's name is its kind, not part of the name
+    ("规范民办学校育英中学办学行为。", {("Institution", "育英中学")}, {"民办学校育英中学"}),
+    # a body named only as the holder of a plenum it cites is no entity
+    ("深入贯彻市委九届七次全会精神。", set(), {"市委"}),
+    # a level and a body's head make a kind of body, not one body
+    ("推动县级人民政府履职。", set(), {"县级人民政府"}),
+    # a verb does not belong to a school's or a body's name
+    ("完成城北二小并入实验小学。", {("Institution", "城北二小"), ("Institution", "实验小学")}, set()),
+    ("学校党组织隶属区教育工委。", {("Bureau", "区教育工委")}, {"学校党组织隶属区教育工委"}),
+    # events, contests and evaluations by their heads; a year before a name is left out
+    ("举办2024年全县中小学生田径运动会。", {("Campaign", "全县中小学生田径运动会")}, set()),
+    # designations; receiving one is no responsibility, creating one is
+    ("成功创建全国义务教育优质均衡发展县。", {("Institution", "全国义务教育优质均衡发展县")}, set()),
+    # named sets of tasks and five-year plans
+    ("实施教育“十四五”规划和八项工程。", {("Programme", "八项工程")}, set()),
+    # the report's own genre is no policy
+    ("印发县教育局2024年工作要点。", set(), {"县教育局2024年工作要点"}),
+    # two laws back to back
+    ("宣传义务教育法未成年人保护法。", {("Policy", "义务教育法"), ("Policy", "未成年人保护法")}, set()),
 ]
 
 
@@ -140,6 +159,12 @@ METRIC_CASES = [
     ("形成四张清单。", "清单", "四张", 4.0, False),
     # masked decimals
     ("签约金额*.**亿元。", "签约金额", "*.**亿元", None, True),
+    # a rate's indicator keeps its 率; areas, copies and bare magnitudes are units
+    ("全县入学率99.8%，位居全省前列。", "全县入学率", "99.8%", 99.8, False),
+    ("全县总人口43万。", "全县总人口", "43万", 430000.0, False),
+    ("收到作品1200份。", "收到作品", "1200份", 1200.0, False),
+    # with no counted noun, the counting verb names the quantity
+    ("资助资金到位，惠及2300人次。", "惠及", "2300人次", 2300.0, False),
     # a number too large for a float has no numeric value (JSON has no infinity)
     ("新增学位" + "9" * 400 + "个。", "新增学位", "9" * 400 + "个", None, False),
 ]

@@ -129,7 +129,7 @@ def test_read_report_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None
             "<h1>区教育局工作总结</h1><p>一、开展\n  培训<b>三场</b>。</p>"
             "<script>var x = '脚本';</script><div>第二段<br>换行。</div></body></html>",
             "utf-8",
-            ["区教育局工作总结", "一、开展 培训三场。", "第二段", "换行。"],
+            ["区教育局工作总结", "一、开展培训三场。", "第二段", "换行。"],  # no space inside Chinese
         ),
         (
             '<html><head><meta charset="gb2312"></head><body><p>市教育局汇报。</p>'
@@ -141,7 +141,7 @@ def test_read_report_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None
             "<body><table><tr><td>指标</td><td>数量</td></tr><tr><td>学位</td><td>200个</td></tr></table>"
             "<!-- 注释 --><pre>保留  空格</pre></body>",
             "utf-8",
-            ["指标\t数量", "学位\t200个", "保留  空格"],
+            ["指标\t数量", "学位\t200个", "保留空格"],
         ),
         ("<p>没有声明编码的中文网页。</p>", "gbk", ["没有声明编码的中文网页。"]),
         ('<meta charset="utf-8"><p>带字节序标记的网页。</p>', "utf-8-sig", ["带字节序标记的网页。"]),

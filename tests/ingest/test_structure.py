@@ -183,3 +183,32 @@ def test_states_plan(sentence: str, planned: bool) -> None:
     assert states_plan(sentence) is planned
     _, _, sentences = parse_structure(sentence)
     assert [s.status for s in sentences] == ["planned" if planned else "reported"]
+
+
+PAGE_LINE = "全市教育系统坚持以立德树人为根本任务不断深化改革"  # as wide as a page
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("以创建全 国义务教育优质均衡发展市为主线", "以创建全国义务教育优质均衡发展市为主线"),
+        ("市教育局 2022 年工作要点", "市教育局2022年工作要点"),
+        (
+            "开展“感恩总书记　奋进新征程”宣讲",
+            "开展“感恩总书记　奋进新征程”宣讲",
+        ),  # a full-width space is meant
+        ("use Neo4j and RDF", "use Neo4j and RDF"),
+        ("落实<山西省督导标准>相关指标", "落实《山西省督导标准》相关指标"),
+        ("if a<b and c>d", "if a<b and c>d"),
+        (
+            "\n".join(["标题", PAGE_LINE, PAGE_LINE, "结束。", PAGE_LINE, PAGE_LINE, "二、下一节"]),
+            "\n".join(["标题", PAGE_LINE * 2 + "结束。", PAGE_LINE * 2, "二、下一节"]),
+        ),
+        (
+            "\n".join(["短行一", "短行二", "短行三", "短行四", "短行五"]),
+            "短行一\n短行二\n短行三\n短行四\n短行五",
+        ),
+    ],
+)
+def test_normalise_text_joins_broken_words_and_wrapped_lines(raw: str, normal: str) -> None:
+    assert normalise_text(raw) == normal

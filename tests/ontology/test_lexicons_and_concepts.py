@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from edukg.errors import UnknownTypeError
@@ -33,7 +35,10 @@ def test_lexicon_files_parse_and_are_not_empty(name: str) -> None:
 def test_lexicon_heads_name_ontology_types() -> None:
     for row in lexicon_table("heads"):
         assert row[1].split()[0] in entity_types()
-        assert set(row[1].split()[1:]) <= {"weak"}
+        flags = row[1].split()[1:]
+        assert all(
+            flag in {"weak", "bare", "sub-body"} or re.fullmatch(r"min=[1-9]", flag) for flag in flags
+        ), row
 
 
 def test_lexicon_verb_roles_are_known() -> None:
@@ -43,6 +48,7 @@ def test_lexicon_verb_roles_are_known() -> None:
         "found",
         "follow",
         "attend",
+        "receive",
         "other",
         "count",
     }
