@@ -132,7 +132,7 @@ def _sentence_mentions(
     bare = concept_mentions(text, start, end, index)
     schools = numbered_school_mentions(text, start, end, index, words, segmenter().tags, edges)
     designations = designation_mentions(text, start, tokens, index, words, segmenter().tags)
-    sets = numbered_set_mentions(text, start, end, index, words, edges)
+    sets = numbered_set_mentions(text, start, end, index, edges)
     found = marked + persons + headed + own + bare + schools + designations + sets
     everything = [c for c in found if not _occasion(report, c)]
     candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]

@@ -30,7 +30,7 @@ def designations(sentence: str) -> list[Candidate]:
 def sets(sentence: str) -> list[Candidate]:
     tokens = segmenter().tokens(sentence)
     edges = {edge for _, start, end in tokens for edge in (start, end)}
-    return numbered_set_mentions(sentence, 0, len(sentence), 0, lexicons(), edges)
+    return numbered_set_mentions(sentence, 0, len(sentence), 0, edges)
 
 
 @pytest.mark.parametrize(
