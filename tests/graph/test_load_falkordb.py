@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,29 +30,14 @@ from edukg.graph.load_store import (
     to_properties,
 )
 
-
-def dump(store: FalkorStore) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
-    """Every node (by id, with its label) and relationship (by source, type, target) with its properties."""
-    nodes = {
-        row["id"]: {**row["props"], "_label": row["label"]}
-        for row in store.read(
-            Statement("MATCH (n) RETURN n.id AS id, labels(n)[0] AS label, properties(n) AS props")
-        )
-    }
-    edges = {
-        (row["source"], row["type"], row["target"]): row["props"]
-        for row in store.read(
-            Statement(
-                "MATCH (a)-[e]->(b) RETURN a.id AS source, type(e) AS type, b.id AS target, properties(e) AS props"
-            )
-        )
-    }
-    return nodes, edges
+Contents = Callable[[Any], tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]]
 
 
-def support(store: FalkorStore) -> tuple[dict[str, list[str]], dict[tuple[str, str, str], list[str]]]:
+def support(
+    contents: Contents, store: FalkorStore
+) -> tuple[dict[str, list[str]], dict[tuple[str, str, str], list[str]]]:
     """What supports each element: the ids and their sorted ``reports``."""
-    nodes, edges = dump(store)
+    nodes, edges = contents(store)
     return (
         {node: sorted(props["reports"]) for node, props in nodes.items()},
         {edge: sorted(props["reports"]) for edge, props in edges.items()},
@@ -59,15 +45,15 @@ def support(store: FalkorStore) -> tuple[dict[str, list[str]], dict[tuple[str, s
 
 
 def test_load_counts_and_reload_is_idempotent(
-    falkordb_store: FalkorStore, sample_graph: nx.MultiDiGraph
+    falkordb_store: FalkorStore, sample_graph: nx.MultiDiGraph, contents: Contents
 ) -> None:
     first = load_graph(sample_graph, falkordb_store)
     expected = (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
     assert (first.nodes_in_store, first.relationships_in_store) == expected
-    before = dump(falkordb_store)
+    before = contents(falkordb_store)
     second = load_graph(sample_graph, falkordb_store, batch_size=7)
     assert (second.nodes_in_store, second.relationships_in_store) == expected
-    assert dump(falkordb_store) == before
+    assert contents(falkordb_store) == before
 
 
 def test_load_creates_unique_constraints(falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph) -> None:
@@ -91,10 +77,10 @@ def test_load_creates_unique_constraints(falkordb_store: FalkorStore, store_grap
     ],
 )
 def test_node_properties_round_trip(
-    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph, node: str
+    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph, node: str, contents: Contents
 ) -> None:
     load_graph(store_graph, falkordb_store)
-    stored = dump(falkordb_store)[0][node]
+    stored = contents(falkordb_store)[0][node]
     properties, lists = to_properties(store_graph.nodes[node])
     assert stored.pop("_label") == store_graph.nodes[node]["label"]
     assert stored.pop("id") == node
@@ -104,10 +90,10 @@ def test_node_properties_round_trip(
 
 
 def test_relationship_properties_round_trip(
-    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph
+    falkordb_store: FalkorStore, store_graph: nx.MultiDiGraph, contents: Contents
 ) -> None:
     load_graph(store_graph, falkordb_store)
-    edges = dump(falkordb_store)[1]
+    edges = contents(falkordb_store)[1]
     hostile = edges["bureau:2222222222222222", "MENTIONED_IN", "report:bbbbbbbbbbbbbbbb"]
     assert hostile["evidence_text"] == [store_graph.nodes["bureau:2222222222222222"]["name"]]
     assert hostile["status"] == "planned"
@@ -122,24 +108,28 @@ def test_relationship_properties_round_trip(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
-def test_any_text_round_trips(falkordb_store: FalkorStore, text: str) -> None:
+def test_any_text_round_trips(falkordb_store: FalkorStore, text: str, contents: Contents) -> None:
     graph = nx.MultiDiGraph()
     graph.add_node("bureau:1", label="Bureau", name=text, aliases=[text, "乙"], reports=["report:1"])
     load_graph(graph, falkordb_store)
-    stored = dump(falkordb_store)[0]["bureau:1"]
+    stored = contents(falkordb_store)[0]["bureau:1"]
     expected = text.replace("\x00", "\ufffd")  # the one character FalkorDB cannot carry
     assert (stored["name"], stored["aliases"]) == (expected, [expected, "乙"])
 
 
-def test_non_finite_float_is_stored_as_missing(falkordb_store: FalkorStore) -> None:
+def test_non_finite_float_is_stored_as_missing(falkordb_store: FalkorStore, contents: Contents) -> None:
     graph = nx.MultiDiGraph()
     graph.add_node("metric:1", label="Metric", name="x", numeric=math.nan, masked=False, reports=["report:1"])
     load_graph(graph, falkordb_store)
-    assert dump(falkordb_store)[0]["metric:1"].get("numeric") is None
+    assert contents(falkordb_store)[0]["metric:1"].get("numeric") is None
 
 
 def test_incremental_loads_equal_one_load(
-    falkordb_server: Any, fresh_graph_name: str, sample_reports: list[Path], sample_graph: nx.MultiDiGraph
+    falkordb_server: Any,
+    fresh_graph_name: str,
+    sample_reports: list[Path],
+    sample_graph: nx.MultiDiGraph,
+    contents: Contents,
 ) -> None:
     """Loading reports in two graphs gives the store one load of all of them gives."""
     first = build_from_paths(sample_reports[:2]).graph
@@ -152,10 +142,10 @@ def test_incremental_loads_equal_one_load(
             load_graph(first, parts)
             load_graph(rest, parts)
             load_graph(sample_graph, whole)
-            assert support(parts) == support(whole)
-            mentions = {node: sorted(p.get("mentions_start", [])) for node, p in dump(parts)[0].items()}
+            assert support(contents, parts) == support(contents, whole)
+            mentions = {node: sorted(p.get("mentions_start", [])) for node, p in contents(parts)[0].items()}
             assert mentions == {
-                node: sorted(p.get("mentions_start", [])) for node, p in dump(whole)[0].items()
+                node: sorted(p.get("mentions_start", [])) for node, p in contents(whole)[0].items()
             }
         finally:
             parts.delete_graph()
@@ -169,6 +159,7 @@ def test_remove_report_keeps_what_others_support(
     sample_reports: list[Path],
     sample_graph: nx.MultiDiGraph,
     by: str,
+    contents: Contents,
 ) -> None:
     removed = sample_reports[1]
     others = build_from_paths([path for path in sample_reports if path != removed]).graph
@@ -182,7 +173,7 @@ def test_remove_report_keeps_what_others_support(
             summary = remove_report(store, report_id if by == "id" else removed.name)
             assert summary.reports == (report_id,)
             load_graph(others, expected)
-            assert support(store) == support(expected)
+            assert support(contents, store) == support(contents, expected)
             assert summary.nodes_deleted == sample_graph.number_of_nodes() - others.number_of_nodes()
             assert count_elements(store) == (others.number_of_nodes(), others.number_of_edges())
         finally:
@@ -199,7 +190,11 @@ def test_remove_unknown_report_is_a_clear_error(
 
 
 def test_changed_report_replaces_its_facts(
-    falkordb_server: Any, fresh_graph_name: str, sample_reports: list[Path], tmp_path: Path
+    falkordb_server: Any,
+    fresh_graph_name: str,
+    sample_reports: list[Path],
+    tmp_path: Path,
+    contents: Contents,
 ) -> None:
     """Same file name, new text: the old report's facts go, the new ones come, the others stay."""
     changed = tmp_path / sample_reports[0].name
@@ -217,8 +212,8 @@ def test_changed_report_replaces_its_facts(
             summary = load_graph(after, store)
             assert summary.replaced_reports == (old_id,)
             load_graph(after, expected)
-            assert support(store) == support(expected)
-            assert old_id not in dump(store)[0]
+            assert support(contents, store) == support(contents, expected)
+            assert old_id not in contents(store)[0]
         finally:
             store.delete_graph()
             expected.delete_graph()
