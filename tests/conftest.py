@@ -225,7 +225,8 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         pytest.skip("no java or mvn on PATH: the Neo4j test server (tests/neo4j-server) cannot run here")
     home = tmp_path_factory.mktemp("neo4j")
     password = secrets.token_hex(16)
-    environment = {**os.environ, "NEO4J_PASSWORD": password}
+    # the server ends with this process too: a run killed before its clean-up leaves no server
+    environment = {**os.environ, "NEO4J_PASSWORD": password, "EDUKG_NEO4J_OWNER": str(os.getpid())}
     started = subprocess.run(
         ["bash", NEO4J_SERVER, "start", home], env=environment, capture_output=True, text=True, timeout=900
     )

@@ -8,7 +8,8 @@
 # HOME holds data/, logs/, server.log, server.pid and bolt.uri. The password is NEO4J_PASSWORD,
 # or one generated for this start: `run` keeps it in CMD's environment only; `start` writes
 # it to HOME/password (mode 600). It is never printed. Without java or mvn, `run` runs CMD
-# alone and the Neo4j tests skip with that reason.
+# alone and the Neo4j tests skip with that reason. With EDUKG_NEO4J_OWNER=PID, the server
+# also stops when that process ends (`run` sets it to its own pid).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -107,6 +108,7 @@ run() {
     rm -rf "$RUN_HOME/data" "$RUN_HOME/logs"
     NEO4J_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
     export NEO4J_PASSWORD NEO4J_USER=neo4j
+    export EDUKG_NEO4J_OWNER=$$  # a run killed before its trap still takes the server with it
     trap 'stop "$RUN_HOME" >/dev/null' EXIT
     NEO4J_URI=$(start "$RUN_HOME")
     export NEO4J_URI

@@ -24,7 +24,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *
  * <p>Usage: {@code TestServer HOME [PORT]} with the password in NEO4J_PASSWORD. HOME holds the
  * data and logs; PORT 0 (the default) takes a free port. Once the password is set and Bolt
- * listens, the URI is written to HOME/bolt.uri; SIGTERM shuts the DBMS down cleanly.
+ * listens, the URI is written to HOME/bolt.uri; SIGTERM shuts the DBMS down cleanly, and so
+ * does the end of the process EDUKG_NEO4J_OWNER names (a test run killed before its clean-up).
  */
 public final class TestServer {
     private TestServer() {}
@@ -63,6 +64,11 @@ public final class TestServer {
             dbms.shutdown();
             stopped.countDown();
         }));
+        String owner = System.getenv("EDUKG_NEO4J_OWNER");
+        if (owner != null && !owner.isEmpty()) {
+            ProcessHandle.of(Long.parseLong(owner)).ifPresentOrElse(
+                    process -> process.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
 
         // The built-in user gets this run's password before bolt.uri tells anyone where to connect
         // (until then its default password neo4j only allows a password change).
