@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from tqdm import tqdm
 
@@ -39,6 +39,7 @@ from edukg.text import MASK
 
 ScoreKey = Literal["entity", "entity_any", "entity_rel", "metric", "relation"]
 SCORE_KEYS: tuple[ScoreKey, ...] = ("entity", "entity_any", "entity_rel", "metric", "relation")
+Key = TypeVar("Key", bound=str)  # a score key, or an entity type
 
 Document = Mapping[str, Any]
 RelationTriple = tuple[str, str, str]
@@ -294,8 +295,8 @@ def score_document(gold_doc: Document, predicted_doc: Document, name: str = "") 
     )
 
 
-def _sum_counts(parts: Iterable[Mapping[str, Counts]]) -> dict[str, Counts]:
-    total: dict[str, Counts] = {}
+def _sum_counts(parts: Iterable[Mapping[Key, Counts]]) -> dict[Key, Counts]:
+    total: dict[Key, Counts] = {}
     for part in parts:
         for key, counts in part.items():
             total[key] = total.get(key, Counts()) + counts

@@ -64,13 +64,11 @@ class ExtractionWriter:
         self.folder = folder
         self.taken: set[str] = set()
 
-    def __call__(self, file: ExtractionFile) -> Path:
+    def __call__(self, file: ExtractionFile) -> None:
         name = Path(file.source).stem
         if name in self.taken:
             name = f"{name}-{file.report.removeprefix('report:')}"
         if not self.taken:
             self.folder.mkdir(parents=True, exist_ok=True)
         self.taken.add(name)
-        path = self.folder / f"{name}.json"
-        path.write_text(file.text, encoding="utf-8")
-        return path
+        (self.folder / f"{name}.json").write_text(file.text, encoding="utf-8")

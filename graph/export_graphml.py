@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 import networkx as nx
 import orjson
@@ -216,7 +216,7 @@ PIPE_CHUNK = 1 << 16
 PIPE_CAPACITY = 1 << 20
 
 
-def _widen(pipe: BinaryIO) -> None:
+def _widen(pipe: IO[bytes]) -> None:
     """Give ``pipe`` PIPE_CAPACITY where the system allows it (Linux; elsewhere its default stays)."""
     with contextlib.suppress(ImportError, AttributeError, OSError):
         import fcntl
@@ -266,6 +266,7 @@ def json_with_graphml_beside(graph: nx.MultiDiGraph, json_path: str | Path, grap
     except OSError:  # an interpreter this user may not start again, say
         write_graph(graph, json_path)
         return False
+    assert writer.stdin is not None  # Popen made it: stdin=PIPE
     _widen(writer.stdin)
     pipe = io.TextIOWrapper(writer.stdin, encoding="utf-8", write_through=True)
     try:

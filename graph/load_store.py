@@ -469,7 +469,7 @@ def load_graph(
     graph: nx.MultiDiGraph,
     store: GraphStore,
     batch_size: int = DEFAULT_BATCH,
-    progress: Callable[[Statement], None] | None = None,
+    progress: Callable[[Statement], object] | None = None,
 ) -> LoadSummary:
     """Write ``graph`` into ``store``: it replaces the facts of its reports and keeps the others'.
 

@@ -224,9 +224,12 @@ def location_of(place: Place | None, source: str) -> Location:
 
 
 def _own_and_above(
-    seen: list[_Seen], level: str, bureau: OwnBureau, masked: bool
+    seen: list[_Seen], level: str, bureau: OwnBureau, masked: bool, title_start: int
 ) -> tuple[Place | None, Place | None]:
-    """The report's own place if it is named, else the nearest place above it that is."""
+    """The report's own place if it is named, else the nearest place above it that is.
+
+    A province is the own place only when the title starts with it: a report of any level
+    writes its province's bodies (山东省教育厅) as they act."""
     context: Counter[str] = Counter(s.places[0].adcode for s in seen if len(s.places) == 1)
     resolved = [(s, _resolved(s.places, context)) for s in seen]
     if bureau.jurisdiction and not bureau.masked:
@@ -234,7 +237,12 @@ def _own_and_above(
         return own, None
     if not masked:
         own_counts: Counter[Place] = Counter(
-            place for s, place in resolved if place and s.own and _fits(place, level)
+            place
+            for s, place in resolved
+            if place
+            and s.own
+            and _fits(place, level)
+            and (place.kind != "province" or s.start == title_start)
         )
         # Of a county and its city, both acting (寿光市教育, 潍坊市教育), the county is the own.
         for place in list(own_counts):
@@ -269,7 +277,7 @@ def place_report(text: str, title: str, bureau: OwnBureau) -> Placement:
         level = level or masked_as[-1:]
     name = bureau.name if bureau.jurisdiction or not head else level + head
     title_start = text.find(title) if title else -1
-    own, above = _own_and_above(_seen(text, title_start), level, bureau, bool(masked_as))
+    own, above = _own_and_above(_seen(text, title_start), level, bureau, bool(masked_as), title_start)
     if own is not None:
         return Placement(
             location_of(own, "text"),

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Literal
 
 from edukg.ontology import read_text
+from edukg.records import Level
 
 Kind = Literal["province", "city", "county"]
 
@@ -125,7 +126,10 @@ def ancestors(place: Place) -> tuple[Place, ...]:
     return tuple(found)
 
 
-def level_of(place: Place) -> str:
+_COUNTY_LEVELS: dict[str, Level] = {"市": "市", "区": "区", "县": "县"}  # a county's ending, as a level
+
+
+def level_of(place: Place) -> Level:
     """The level character a report writes for the place: 省 for a province, 市 for a
     prefecture (州 and 盟 included), and the county's own ending (县 区 市; 旗 is a 县;
     ``""`` for the few others, such as townships listed as counties).
@@ -138,7 +142,7 @@ def level_of(place: Place) -> str:
     if place.kind == "city":
         return "市"
     ending = "县" if place.name.endswith("旗") else place.name[-1]
-    return ending if ending in "市区县" else ""
+    return _COUNTY_LEVELS.get(ending, "")
 
 
 def chain(place: Place) -> tuple[str, str, str]:

@@ -266,7 +266,7 @@ def parse_sparql(name: str, text: str) -> SparqlQuery:
         raise QueryFileError(name, error.reason, path) from None
     except ParseException as error:
         raise QueryFileError(name, str(error), path) from None
-    selected = len(prepared.algebra.get("PV", ()))
+    selected = len(prepared.algebra.get("PV") or ())
     if selected != len(query.columns):
         reason = f"SELECT gives {selected} variables but the header names {len(query.columns)} columns"
         raise QueryFileError(name, reason, path)

@@ -47,6 +47,7 @@ def run_sparql(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = 
     ``values`` override the header's defaults and take their types.
     """
     from rdflib import Literal
+    from rdflib.query import ResultRow
 
     entry = load_sparql(name)
     bindings = {key: Literal(value) for key, value in entry.query.bind(values or {}).items()}
@@ -54,6 +55,7 @@ def run_sparql(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = 
     return [
         {column: _python(cell) for column, cell in zip(entry.query.columns, row, strict=True)}
         for row in result
+        if isinstance(row, ResultRow)  # a SELECT's rows: the catalogue holds SELECT queries only
     ]
 
 

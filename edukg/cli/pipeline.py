@@ -12,7 +12,7 @@ from edukg.cli.app import main, one_line, out_option, store_options
 from edukg.data import sample_reports
 from edukg.errors import EdukgError
 from edukg.graph.build import BuildResult, Failure, build_from_paths, iter_extractions
-from edukg.graph.export_extractions import ExtractionWriter, to_extraction_file
+from edukg.graph.export_extractions import ExtractionFile, ExtractionWriter, to_extraction_file
 from edukg.graph.export_graphml import write_graph_files
 from edukg.ingest import find_reports
 from edukg.ingest.locate import read_places
@@ -62,7 +62,7 @@ def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> N
         for outcome in iter_extractions(paths, workers, then=to_extraction_file):
             if isinstance(outcome, Failure):
                 failures.append(outcome)
-            else:
+            elif isinstance(outcome, ExtractionFile):
                 writer(outcome)
                 extracted += 1
             bar.update()
@@ -146,10 +146,14 @@ def build(
     files = find_reports(inputs)
     outputs = Outputs.find(out)
     with _progress(len(files), "build") as bar:
+
+        def advance() -> None:
+            bar.update()
+
         result = build_from_paths(
             files,
             workers=workers,
-            progress=bar.update,
+            progress=advance,
             per_report=to_extraction_file,
             on_report=ExtractionWriter(outputs.extractions),
             places=places,

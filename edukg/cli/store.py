@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 
 from edukg.cli.app import main, outputs_options, store_options
@@ -51,11 +53,15 @@ def load(
     from edukg.graph.export_json import read_graph
     from edukg.graph.load_store import load_graph, open_store, remove_report
 
-    graph = read_graph(outputs.graph) if remove is None else None
-    with open_store(uri, out_dir=outputs.folder, user=user, password=password, database=database) as store:
-        if graph is None:
+    connect = partial(
+        open_store, uri, out_dir=outputs.folder, user=user, password=password, database=database
+    )
+    if remove is not None:
+        with connect() as store:
             click.echo(str(remove_report(store, remove)))
-            return
+        return
+    graph = read_graph(outputs.graph)  # before the store starts: a missing graph is the first error
+    with connect() as store:
         with tqdm(total=graph.number_of_nodes() + graph.number_of_edges(), unit="row", desc="load") as bar:
             summary = load_graph(
                 graph, store, batch_size, progress=lambda statement: bar.update(statement.rows)

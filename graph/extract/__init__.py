@@ -31,7 +31,7 @@ from edukg.graph.extract.persons import person_mentions
 from edukg.graph.extract.schools import numbered_school_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
-from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report
+from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report, Status
 from edukg.text import MASK_CLASS, has_mask, normalise
 
 __all__ = ["extract", "to_guide_json"]
@@ -263,7 +263,7 @@ class _Grouping:
         return min(forms, key=lambda form: (has_mask(form) and not has_mask(forms[0]), len(form)))
 
 
-def _status(report: Report, mentions: list[Mention]) -> str:
+def _status(report: Report, mentions: list[Mention]) -> Status:
     """Reported work if any mention is in reported work (or there is none to say otherwise)."""
     if mentions and all(report.sentences[m.sentence].status == "planned" for m in mentions):
         return "planned"
@@ -320,10 +320,10 @@ def extract(report: Report) -> Extraction:
     persons = [
         (c, k) for mentions in per_sentence.values() for c, k in mentions if grouping.types[k] == "Person"
     ]
-    bodies = [
+    bureaus = [
         (c, k) for mentions in per_sentence.values() for c, k in mentions if grouping.types[k] == "Bureau"
     ]
-    facts += rel.person_posts(persons, sentence_texts, bodies, grouping.own, words)
+    facts += rel.person_posts(persons, sentence_texts, bureaus, grouping.own, words)
 
     entities = [
         Entity(

@@ -201,7 +201,7 @@ def enumerated_parts(
     types: dict[str, str],
 ) -> list[Fact]:
     """A、B、C等…Parent: each listed item is PART_OF the named parent after 等."""
-    facts = []
+    facts: list[Fact] = []
     for index, mentions in sentences.items():
         start, text = sentence_texts[index]
         ordered = sorted(mentions, key=lambda item: item[0].start)
@@ -289,7 +289,7 @@ def person_posts(
     words: Lexicons,
 ) -> list[Fact]:
     """部长王斌: a person is PART_OF each body named in the posts written before the name."""
-    facts = []
+    facts: list[Fact] = []
     titles = "|".join(re.escape(title) for title in words.titles)
     for person, key in persons:
         start, text = sentence_texts[person.sentence]

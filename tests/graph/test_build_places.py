@@ -107,11 +107,12 @@ def test_place_exports_conform_and_round_trip() -> None:
     assert {"province", "county_code"} <= set(jurisdictions.header)
 
 
-def test_build_from_paths_with_places(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_build_from_paths_with_places(tmp_path: Path, workers: int) -> None:
     (tmp_path / "a.txt").write_text("教育局工作总结\n全县学校发展。", encoding="utf-8")
     (tmp_path / "b.txt").write_text(MASKED, encoding="utf-8")
     places = {"a.txt": PlaceOverride("山东省", "聊城市", "阳谷县"), "b.txt": PlaceOverride(adcode="450802")}
-    graph = build_from_paths([tmp_path], places=places).graph
+    graph = build_from_paths([tmp_path], workers=workers, places=places).graph
     reports = {d["source"]: d for _, d in graph.nodes(data=True) if d["label"] == "Report"}
     assert (reports["a.txt"]["county_code"], reports["a.txt"]["jurisdiction"]) == ("371521", "阳谷县")
     assert (reports["b.txt"]["county"], reports["b.txt"]["masked"]) == ("港北区", False)

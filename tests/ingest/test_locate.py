@@ -10,7 +10,8 @@ import pytest
 
 from edukg.errors import InputError
 from edukg.ingest import locate, read_report, report_from_text
-from edukg.ingest.locate import PlaceOverride, read_places, with_place
+from edukg.ingest.locate import PlaceOverride, place_report, read_places, with_place
+from edukg.ingest.metadata import OwnBureau
 from edukg.text import has_mask
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "real" / "reports"
@@ -186,6 +187,20 @@ def test_passing_mentions_place_nothing(
     report = report_from_text(text, "x.txt")
     assert (names(report.location), report.level, report.bureau) == (expected, level, bureau)
     assert report.jurisdiction == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "jurisdiction"),
+    [
+        # a province's government acting in a report of no known level
+        ("教育工作总结\n山东省人民政府印发通知，学校认真落实。", "教育工作总结", ""),
+        # a province whose title it is
+        ("山东省人民政府教育督导报告\n学校认真落实。", "山东省人民政府教育督导报告", "山东省"),
+    ],
+)
+def test_province_is_own_only_by_its_title(text: str, title: str, jurisdiction: str) -> None:
+    placed = place_report(text, title, OwnBureau("", "", "", False))
+    assert (placed.jurisdiction, placed.location.province) == (jurisdiction, jurisdiction)
 
 
 @pytest.mark.parametrize(
