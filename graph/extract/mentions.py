@@ -617,6 +617,8 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return bool(words.bare_body(name))
     if _is_category(name, head, words):
         return False
+    if segmenter().tags.get(modifier) == "v":
+        return False  # 领会大会, 推进改革: a verb and its object, not a name
     if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):
         return False
     if head.word == "中学" and _effort_name(modifier, words):

@@ -132,6 +132,8 @@ ENTITY_CASES = [
     # a school's short name inside a project's name; a verb after a quoted name's head ends it
     ("仙岩一小扩建工程开工。", {("Programme", "仙岩一小扩建工程")}, set()),
     ("我县教育“十四五”规划收官。", {("Policy", "十四五规划")}, set()),
+    # a verb and a bare head are an act, not a name
+    ("全力筹办大会。", set(), {"筹办大会"}),
     # a field of all work is no name of an effort
     ("深化教育教学改革。", set(), {"教育教学改革"}),
     # named sets of tasks and five-year plans
