@@ -84,6 +84,7 @@ def _clean(name: str) -> str:
 
 
 FUNCTION_TAGS = {"p", "c", "d", "ad", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
+JOINING_TAGS = {"p", "c", "u", "uj", "ul"}
 QUANTIFIER = re.compile(r"^(?:多|各|每|几|两)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
@@ -239,8 +240,14 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         )
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
         joint = tail.startswith("暨") and head.type == "Campaign"
+        between = [token for token, _, end in segmenter().tokens(tail) if end <= cut - len(head.word)]
         if not ends_name or (
-            not joint and any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
+            not joint
+            and (
+                any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
+                # “…”第一书记|对|…学校: a preposition or conjunction ends the name before it
+                or any(segmenter().tags.get(token) in JOINING_TAGS for token in between)
+            )
         ):
             return None
         return position + cut, head
