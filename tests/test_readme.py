@@ -1,7 +1,7 @@
 """The README's commands run and print what the README shows, so the README cannot drift.
 
 Every ```sh block of README.md is run, in README order, in one scratch folder that
-holds a copy of what the commands read (``data/reports/``, ``tests/data/gold/``), as a
+holds a copy of what the commands read (``data/reports/``, ``tests/data/gold/``, ``tests/data/real/``), as a
 newcomer runs them from the root of a clone. Each line of a block is one command;
 ``#`` starts a comment; ``VAR=value`` words before the command set its environment;
 ``edukg`` is this environment's console script. A ```python block runs with this
@@ -50,7 +50,7 @@ from edukg.ontology import schema
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 EDUKG = Path(sys.executable).with_name("edukg")
-COPIED = ("data/reports", "tests/data/gold")  # what the README's commands read
+COPIED = ("data/reports", "tests/data/gold", "tests/data/real")  # what the README's commands read
 NOT_RUN = re.compile(r"<!--\s*not run:\s*(?P<reason>.+?)\s*-->")
 FENCE = re.compile(r"^```(?P<info>\S*)\s*$")
 COMMAND_TIMEOUT = 300

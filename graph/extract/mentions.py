@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from edukg.graph.extract.lexicons import Head, Lexicons
+from edukg.graph.extract.lexicons import Head, Lexicons, segmenter
 from edukg.text import MASK_CLASS, MASK_IN_CLASS, MASK_LETTERS, MASK_SYMBOLS, strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
@@ -84,6 +84,7 @@ def _clean(name: str) -> str:
 
 
 FUNCTION_TAGS = {"p", "c", "d", "ad", "u", "r", "y", "e", "o", "uj", "ul", "ud", "uz", "ug", "uv"}
+JOINING_TAGS = {"p", "c", "u", "uj", "ul"}
 QUANTIFIER = re.compile(r"^(?:多|各|每|几|两)")
 NUMBER_TOKEN = re.compile(r"^[0-9０-９.．%％－\-—~～]+$")
 
@@ -102,8 +103,8 @@ def _is_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
 
 
 def _classify_boundary(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
-    if word in words.heads or word in words.own_bureau:
-        return False
+    if word in words.heads or word in words.own_bureau or NUMBERED_KIND.fullmatch(word):
+        return False  # 一小, 二中: a school's short name, whatever jieba tags it
     tag = tags.get(word, "")
     return (
         word in PUNCTUATION
@@ -232,15 +233,31 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         ends_name = (
             not rest or re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", rest) is not None
         )
-        ends_name = ends_name or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
+        ends_name = (
+            ends_name
+            or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
+            or _word_ends_at(tail, cut)
+        )
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
         joint = tail.startswith("暨") and head.type == "Campaign"
+        between = [token for token, _, end in segmenter().tokens(tail) if end <= cut - len(head.word)]
         if not ends_name or (
-            not joint and any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
+            not joint
+            and (
+                any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
+                # “…”第一书记|对|…学校: a preposition or conjunction ends the name before it
+                or any(segmenter().tags.get(token) in JOINING_TAGS for token in between)
+            )
         ):
             return None
         return position + cut, head
     return None
+
+
+def _word_ends_at(tail: str, cut: int) -> bool:
+    """“十四五”规划|收官: the head is a whole word of the text after the marks, so what follows
+    it is another word (in “…”大学生 the head 大学 is inside one)."""
+    return any(end == cut for _, _, end in segmenter().tokens(tail))
 
 
 def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
@@ -607,6 +624,8 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return bool(words.bare_body(name))
     if _is_category(name, head, words):
         return False
+    if segmenter().tags.get(modifier) == "v":
+        return False  # 领会大会, 推进改革: a verb and its object, not a name
     if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):
         return False
     if head.word == "中学" and _effort_name(modifier, words):

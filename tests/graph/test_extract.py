@@ -129,6 +129,15 @@ ENTITY_CASES = [
     ("举办2024年全县中小学生田径运动会。", {("Campaign", "全县中小学生田径运动会")}, set()),
     # designations; receiving one is no responsibility, creating one is
     ("成功创建全国义务教育优质均衡发展县。", {("Institution", "全国义务教育优质均衡发展县")}, set()),
+    # a school's short name inside a project's name; a verb after a quoted name's head ends it
+    ("仙岩一小扩建工程开工。", {("Programme", "仙岩一小扩建工程")}, set()),
+    ("我县教育“十四五”规划收官。", {("Policy", "十四五规划")}, set()),
+    # a preposition between quote marks and a head ends the name
+    ("派驻“两新组织”党建指导员对民办学校开展指导。", set(), {"两新组织党建指导员对民办学校"}),
+    # a verb and a bare head are an act, not a name
+    ("全力筹办大会。", set(), {"筹办大会"}),
+    # a field of all work is no name of an effort
+    ("深化教育教学改革。", set(), {"教育教学改革"}),
     # named sets of tasks and five-year plans
     ("实施教育“十四五”规划和八项工程。", {("Programme", "八项工程")}, set()),
     # the report's own genre is no policy
