@@ -24,6 +24,7 @@ import networkx as nx
 from edukg.errors import InputError
 from edukg.graph import resolve
 from edukg.graph.extract import extract
+from edukg.graph.indicators import metric_properties, report_year
 from edukg.ingest import read_report
 from edukg.ingest.locate import PlaceOverride, location_of, with_place
 from edukg.ontology.concepts import concept_by_id
@@ -174,10 +175,15 @@ def report_part(extraction: Extraction) -> ReportPart:
     concepts: list[Node] = []
     edges: list[Edge] = []
     ids: dict[str, str] = {}
+    year = report_year(report.title, report.text)
     for entity in extraction.entities:
         node = resolve.entity_node_id(entity, report)
         ids[entity.key] = node
         attributes = _entity_attributes(entity, report)
+        if entity.metric is not None:
+            attributes.update(
+                metric_properties(entity.name, entity.metric.unit, attributes["comparison"], year)
+            )
         entities.append((node, attributes))
         mention_evidence = [
             rows.row(
@@ -228,6 +234,7 @@ def report_part(extraction: Extraction) -> ReportPart:
         "jurisdiction": report.jurisdiction,
         "masked": report.jurisdiction_masked,
         "chars": len(report.text),
+        "year": year,
         **report.location.properties(),
     }
     place_attributes = {

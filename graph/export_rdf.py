@@ -80,6 +80,10 @@ def _count(value: Any) -> Literal:
     return Literal(int(value), datatype=XSD.nonNegativeInteger)
 
 
+def _integer(value: Any) -> Literal:
+    return Literal(int(value), datatype=XSD.integer)
+
+
 def _decimal(value: Any) -> Literal:
     number = Decimal(str(value))
     if not number.is_finite():
@@ -108,6 +112,9 @@ _ATTRIBUTES: dict[str, _Attribute] = {
     "numeric": (EDUKG.numeric, _decimal),
     "masked": (EDUKG.masked, _boolean),
     "comparison": (EDUKG.comparison, _zh),
+    "family": (EDUKG.indicatorFamily, _string),
+    "family_name": (EDUKG.indicatorFamilyName, _zh),
+    "year": (EDUKG.reportYear, _integer),
     "title": (EDUKG.title, _zh),
     "source": (EDUKG.source, _string),
     "bureau": (EDUKG.bureauName, _zh),
