@@ -294,6 +294,37 @@ def load_sparql(name: str) -> SparqlQuery:
     raise UnknownQueryError(name, [entry.query.name for entry in sparql_catalogue()])
 
 
+def by_name() -> dict[str, dict[str, Query]]:
+    """Query name -> engine (``cypher``, ``sparql``) -> its entry, sorted by name: one question
+    may be asked in both languages.
+
+    >>> sorted(by_name()["shared_initiatives"])
+    ['cypher', 'sparql']
+    """
+    entries: dict[str, dict[str, Query]] = {}
+    for query in catalogue():
+        entries.setdefault(query.name, {})["cypher"] = query
+    for sparql in sparql_catalogue():
+        entries.setdefault(sparql.query.name, {})["sparql"] = sparql.query
+    return dict(sorted(entries.items()))
+
+
+def engine_of(name: str, engine: str | None = None) -> str:
+    """The engine to run query ``name`` on: ``engine`` if the query has that form, else
+    Cypher when it has it, else SPARQL.
+
+    >>> engine_of("shared_initiatives"), engine_of("shared_initiatives", "sparql")
+    ('cypher', 'sparql')
+    """
+    engines = by_name().get(name)
+    if engines is None:
+        raise UnknownQueryError(name, list(by_name()))
+    chosen = engine or next(known for known in ENGINES if known in engines)
+    if chosen not in engines:
+        raise QueryParameterError(f"query {name!r} has no {chosen} form; it has: {', '.join(engines)}")
+    return chosen
+
+
 def to_readme(queries: tuple[Query, ...]) -> str:
     """The catalogue as Markdown: an index table, then each query's questions, parameters, columns."""
     lines = [

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,27 @@ def wrap(text: str, width: int) -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def to_listing(queries: Mapping[str, Mapping[str, Any]], width: int, indent: str = "    ") -> str:
+    """The catalogue for a terminal: each query's name, engines and parameters with their
+    defaults, then its questions indented; every line at most ``width`` cells.
+
+    ``queries`` maps a name to its entries by engine (``catalogue.by_name``); the first
+    entry's header is shown.
+    """
+    lines = []
+    for name, engines in queries.items():
+        entry = next(iter(engines.values()))
+        parameters = " ".join(
+            f"{p.name}={json.dumps(p.default, ensure_ascii=False)}" for p in entry.parameters
+        )
+        head = f"{name}  [{', '.join(engines)}]" + (f"  {parameters}" if parameters else "")
+        lines += wrap(head, width)
+        for question in (entry.question_en, entry.question_zh):
+            lines += [indent + line for line in wrap(question, width - len(indent))]
+    lines.append(f"({len(queries)} queries)")
+    return "\n".join(lines)
 
 
 def render(result: Result, format: str) -> str:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import click
 
 from edukg.cli.app import main, outputs_options, store_options
-from edukg.errors import EdukgError
 from edukg.outputs import Outputs
-from edukg.queries.catalogue import (
-    DIALECTS,
-    ENGINES,
-    Query,
-    UnknownQueryError,
-    catalogue,
-    load,
-    load_sparql,
-    sparql_catalogue,
-)
-from edukg.queries.format_result import FORMATS, render, wrap
+from edukg.queries.catalogue import DIALECTS, ENGINES, by_name, engine_of, load, load_sparql
+from edukg.queries.format_result import FORMATS, render, to_listing
 
 LIST_WIDTH = (60, 100)  # `query list` fits the terminal within these widths
-INDENT = "    "
 
 
 @main.group()
@@ -39,44 +27,6 @@ def query() -> None:
     """
 
 
-def _entries() -> dict[str, dict[str, Query]]:
-    """Query name -> engine -> its catalogue entry."""
-    entries: dict[str, dict[str, Query]] = {}
-    for entry in catalogue():
-        entries.setdefault(entry.name, {})["cypher"] = entry
-    for sparql in sparql_catalogue():
-        entries.setdefault(sparql.query.name, {})["sparql"] = sparql.query
-    return dict(sorted(entries.items()))
-
-
-def _engine_of(name: str, engine: str | None) -> str:
-    """The engine asked for, else Cypher when the query has it, else SPARQL."""
-    engines = _entries().get(name)
-    if engines is None:
-        raise UnknownQueryError(name, list(_entries()))
-    chosen = engine or next(known for known in ENGINES if known in engines)
-    if chosen not in engines:
-        raise EdukgError(f"query {name!r} has no {chosen} form; it has: {', '.join(engines)}")
-    return chosen
-
-
-def listing(width: int) -> str:
-    """Each query as a line of name, engines and parameters, then its questions indented,
-    every line at most ``width`` terminal cells."""
-    lines = []
-    for name, engines in _entries().items():
-        entry = next(iter(engines.values()))
-        parameters = " ".join(
-            f"{p.name}={json.dumps(p.default, ensure_ascii=False)}" for p in entry.parameters
-        )
-        head = f"{name}  [{', '.join(engines)}]" + (f"  {parameters}" if parameters else "")
-        lines += wrap(head, width)
-        for question in (entry.question_en, entry.question_zh):
-            lines += [INDENT + line for line in wrap(question, width - len(INDENT))]
-    lines.append(f"({len(_entries())} queries)")
-    return "\n".join(lines)
-
-
 @query.command("list")
 def list_queries() -> None:
     """List the queries: name, engines (cypher, sparql), parameters with their defaults,
@@ -87,7 +37,7 @@ def list_queries() -> None:
       edukg query list
     """
     columns = shutil.get_terminal_size((88, 24)).columns
-    click.echo(listing(min(max(columns, LIST_WIDTH[0]), LIST_WIDTH[1])))
+    click.echo(to_listing(by_name(), min(max(columns, LIST_WIDTH[0]), LIST_WIDTH[1])))
 
 
 engine_option = click.option(
@@ -119,7 +69,7 @@ def show(name: str, engine: str | None, dialect: str) -> None:
       edukg query show shortest_path --dialect neo4j
       edukg query show shared_initiatives --engine sparql
     """
-    if _engine_of(name, engine) == "sparql":
+    if engine_of(name, engine) == "sparql":
         click.echo(load_sparql(name).query.text, nl=False)
     else:
         click.echo(load(name).cypher(dialect), nl=False)
@@ -170,7 +120,7 @@ def run(
       edukg query run shortest_path -p source=区教育局 -p target=教育部 --uri bolt://localhost:7687
     """
     values = _parse_params(params)
-    if _engine_of(name, engine) == "sparql":
+    if engine_of(name, engine) == "sparql":
         from edukg.graph.export_json import read_graph
         from edukg.graph.export_rdf import to_rdf
         from edukg.queries.run_query import sparql_result

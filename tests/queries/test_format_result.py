@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from edukg.queries.format_result import Result, render, to_csv, to_json, to_table
+from edukg.queries.format_result import Result, render, to_csv, to_json, to_table, wrap
 
 RESULT = Result(
     ("name", "count", "share", "masked", "reports", "note"),
@@ -54,3 +54,19 @@ def test_json_keeps_types_and_column_order():
 @pytest.mark.parametrize(("format_", "empty"), [("table", "(0 rows)"), ("csv", "name\n"), ("json", "[]")])
 def test_an_empty_result_still_names_its_columns(format_, empty):
     assert render(Result(("name",), []), format_).endswith(empty)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Which bureau runs 双一流建设？", 18, ["Which bureau runs", "双一流建设？"]),
+        ("某教育局负责哪些工程项目", 10, ["某教育局负", "责哪些工程", "项目"]),
+        ("a" * 12 + " b", 5, ["aaaaa", "aaaaa", "aa b"]),
+        ("", 10, []),
+    ],
+)
+def test_wrap_counts_wide_characters_twice(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width) == lines
+    assert all(
+        sum(2 if "\u4e00" <= c <= "\u9fff" or c == "？" else 1 for c in line) <= width for line in lines
+    )
