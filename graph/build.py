@@ -441,9 +441,9 @@ def _part_and(
 def build_from_paths(
     paths: Iterable[str | Path],
     workers: int = 1,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[], object] | None = None,
     per_report: Callable[[Extraction], T] | None = None,
-    on_report: Callable[[T], None] | None = None,
+    on_report: Callable[[T], object] | None = None,
     places: Mapping[str, PlaceOverride] | None = None,
 ) -> BuildResult:
     """The main job: find reports under ``paths``, read, extract, resolve, build the graph.
@@ -467,11 +467,11 @@ def build_from_paths(
         for outcome in outcomes:
             if isinstance(outcome, Failure):
                 failures.append(outcome)
-            else:
+            elif isinstance(outcome, tuple):  # what _part_and made in the worker
                 part, output = outcome
                 read += 1
                 add_part(graph, part)
-                if on_report:
+                if on_report and output is not None:
                     on_report(output)
             if progress:
                 progress()
