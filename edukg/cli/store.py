@@ -90,7 +90,8 @@ def db_start(outputs: Outputs) -> None:
     """
     from edukg.graph import embedded
 
-    click.echo(f"running: {embedded.start(outputs.folder).where}")
+    started = embedded.start(outputs.folder, notify=lambda line: click.echo(line, err=True))
+    click.echo(f"running: {started.where}")
 
 
 @db.command("stop")
