@@ -205,6 +205,30 @@ def measure_extraction(texts: Sequence[str], rounds: int) -> tuple[Figure, Figur
     return throughput, versus
 
 
+UNPUNCTUATED = str.maketrans("", "", "。，；！？\n")
+
+
+def measure_unpunctuated(texts: Sequence[str], rounds: int) -> Figure:
+    """Extraction of the same text with and without its sentence and clause marks, side by
+    side: a page without punctuation is one long sentence, and per-sentence work that grows
+    with its square made 8,000 such characters take a minute (issue 21)."""
+    _warm_up()
+    text = "".join(texts)
+    flat = text.translate(UNPUNCTUATED)
+    ratios = [
+        _seconds(lambda: _extract_all([flat])) / _seconds(lambda: _extract_all([text])) for _ in range(rounds)
+    ]
+    ratio = statistics.median(ratios)
+    return Figure(
+        "unpunctuated / punctuated extraction time",
+        ratio,
+        "x",
+        target="<= 3",
+        met=ratio <= 3,
+        detail=f"{len(text):,} chars with and without 。，；！？ and line breaks; median of {rounds} rounds",
+    )
+
+
 def stage_of(call_stack: Sequence[str]) -> str:
     """The stage of one profiler sample: the innermost of its frames that belongs to a stage.
 
@@ -340,6 +364,7 @@ def run(options: argparse.Namespace) -> Results:
     _note_load(results, "before extraction")
     for figure in measure_extraction(texts, options.rounds):
         _report(results, figure)
+    _report(results, measure_unpunctuated(texts, options.rounds))
     results.stages = stage_breakdown(texts)
     total = sum(results.stages.values())
     for stage, seconds in results.stages.items():

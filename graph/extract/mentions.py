@@ -195,11 +195,16 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
 
 
 LISTED_BEFORE = re.compile(r"(?:[^，,。；;：:、]{1,20}、)*[^，,。；;：:、]{1,20}等$")
+LOOK_BACK = 400
 CHAIN_BEFORE = re.compile(r"(?:(?:《[^《》]*》|“[^“”]*”)[、和及与]?)+$")
 
 
 def verb_before(text: str, position: int, floor: int, words: Lexicons) -> str:
-    """The nearest verb before ``position`` in its clause; a list of 《》 or “” names shares one."""
+    """The nearest verb before ``position`` in its clause; a list of 《》 or “” names shares one.
+
+    The look back is bounded (``LOOK_BACK`` characters), so the work per name does not grow
+    with the clause: a report without punctuation stays linear."""
+    floor = max(floor, position - LOOK_BACK)
     chain = CHAIN_BEFORE.search(text, floor, position)
     if chain:
         position = chain.start()

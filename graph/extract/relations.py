@@ -30,6 +30,7 @@ SUBJECT_FILLER = re.compile(
     r"书记|副书记|常委|部长|局长|厅长|主任|组长|副组长|委员|校长|院长|处长|党委|党组|班子成员)*$"
 )
 PARENT_AFTER_ENUMERATION = 14
+POST_CHAIN_CHARS = 48
 MEETING = re.compile(r"(?:会|会议)$")
 POSSESSIVE_GAP = re.compile(r"的?(?:[“《‘][^“”《》]*[”》’][、和及]?)*[“《‘]*")
 # Bodies that issue documents under their own name carry a level or a place (市委, **市教育局).
@@ -293,11 +294,14 @@ def person_posts(
     titles = "|".join(re.escape(title) for title in words.titles)
     for person, key in persons:
         start, text = sentence_texts[person.sentence]
-        before = text[: person.start - start]
+        # The posts before a name are a few words: a bounded look back keeps this linear in the
+        # report (an unpunctuated page made the anchored search backtrack for minutes).
+        offset = max(0, person.start - start - POST_CHAIN_CHARS)
+        before = text[offset : person.start - start]
         chain = re.search(rf"((?:[^，,。；;：:]*?(?:{titles})[、]?)+)$", before)
         if not chain:
             continue
-        chain_start = start + chain.start()
+        chain_start = start + offset + chain.start()
         bodies = [
             body_key
             for body, body_key in body_keys
