@@ -29,10 +29,12 @@ _MB = 1024 * 1024
 SIZE_LIMIT_MB = {".txt": 20, ".docx": 50, ".html": 20, ".htm": 20, ".pdf": 100}
 SUPPORTED_SUFFIXES = tuple(SIZE_LIMIT_MB)
 # python-docx parses a package's XML whole; a .docx of 2 MB can unpack to gigabytes of it.
-DOCX_XML_LIMIT_MB = 50
+# Every member counts, whatever its name: the main part can be renamed away from .xml.
+DOCX_UNPACKED_LIMIT_MB = 100
 _EXPECTED = f"expected {', '.join(SUPPORTED_SUFFIXES)}"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _MAX_CONTROL_SHARE = 0.01
@@ -72,7 +74,7 @@ def read_text(path: Path) -> str:
         raise InputError(path, (error.strerror or str(error)).lower()) from None
     if not data:
         raise InputError(path, "empty file")
-    text = _READERS[suffix](data, path)
+    text = _without_surrogates(_READERS[suffix](data, path))
     if not text.strip():
         raise InputError(path, "no text layer in PDF" if suffix == ".pdf" else "no text")
     return text
@@ -122,19 +124,28 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _decode_or_none(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded, or None when it is not text in ``encoding`` (or ``encoding`` is a codec
+    of bytes, such as base64 or zlib, rather than a text encoding)."""
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF encodes, so nothing downstream can
+    write it) replaced by U+FFFD; codecs such as unicode_escape and PDF ToUnicode maps
+    can produce them."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _read_docx(data: bytes, path: Path) -> str:
     """Body paragraphs in document order; a table row is one line with its cells tab-separated."""
     import docx
 
-    xml = _unpacked_xml(data)
-    if xml > DOCX_XML_LIMIT_MB * _MB:
-        raise InputError(path, f"too large unpacked ({xml / _MB:.1f} MB of XML > {DOCX_XML_LIMIT_MB} MB)")
+    unpacked = _unpacked(data)
+    if unpacked > DOCX_UNPACKED_LIMIT_MB * _MB:
+        raise InputError(path, f"too large unpacked ({unpacked / _MB:.1f} MB > {DOCX_UNPACKED_LIMIT_MB} MB)")
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_docx_lines(document))
@@ -143,14 +154,12 @@ def _read_docx(data: bytes, path: Path) -> str:
         raise InputError(path, "not a valid .docx (truncated or corrupt)") from None
 
 
-def _unpacked_xml(data: bytes) -> int:
-    """Bytes of XML the package unpacks to, by its zip directory (0 if it is no zip); zipfile
-    stops at the size an entry declares, so the sum bounds what python-docx would parse."""
+def _unpacked(data: bytes) -> int:
+    """Bytes the package unpacks to, by its zip directory (0 if it is no zip); zipfile stops at
+    the size an entry declares, so the sum bounds what python-docx would parse."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            return sum(
-                info.file_size for info in package.infolist() if info.filename.endswith((".xml", ".rels"))
-            )
+            return sum(info.file_size for info in package.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return 0  # python-docx says what is wrong with it
 
@@ -175,6 +184,7 @@ def _read_html(data: bytes, path: Path) -> str:
 
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
     markup = _decode_declared(data, declared) if declared else None
+    markup = _without_surrogates(markup) if markup is not None else None
     soup = BeautifulSoup(markup if markup is not None else decode_text(data, path), "lxml")
     for tag in soup(_INVISIBLE):
         tag.decompose()

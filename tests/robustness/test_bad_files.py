@@ -349,7 +349,7 @@ def test_docx_that_unpacks_to_gigabytes_is_refused_in_bounded_memory(
     assert run.returncode == 0, run.stderr
     [line] = run.stderr.splitlines()
     assert re.fullmatch(
-        rf"edukg: skipped {re.escape(str(bomb))}: too large unpacked \(30\d\.\d MB of XML > 50 MB\)", line
+        rf"edukg: skipped {re.escape(str(bomb))}: too large unpacked \(30\d\.\d MB > 100 MB\)", line
     )
     assert "reports: 1 read, 1 failed" in run.stdout
     assert run.max_rss_kb < 600 * 1024
