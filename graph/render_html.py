@@ -16,7 +16,7 @@ as text; the titles, legend and city names of the page are escaped by Jinja.
 >>> graph = nx.MultiDiGraph()
 >>> graph.add_node("report:00", label="Report", name="报告", title="报告", source="a.txt", reports=[])
 >>> sorted(to_pages(graph))
-['cities.html', 'graph.html', 'index.html', 'report-00.html']
+['cities.html', 'compare.html', 'graph.html', 'index.html', 'report-00.html']
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import networkx as nx
 from markupsafe import Markup
 from pyvis.network import Network
 
-from edukg.graph import layout
+from edukg.graph import cross_city, layout
 from edukg.ontology import check_label, check_relation, read_text, schema
 
 MAX_NODES = 400  # a view keeps this many nodes: the lowest ranks of view-style.toml, then the most connected
@@ -568,6 +568,43 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
+# ---------------------------------------------------------------- the cross-city page
+
+COMPARE_STEM = "compare"
+MATRIX_ROWS = 50  # places a page of the matrix shows
+
+
+def to_compare_html(graph: nx.MultiDiGraph) -> str:
+    """The analysts' cross-city page (``edukg.graph.cross_city``): the place x initiative
+    matrix, paged and filtered by province and domain, with each cell's sentences; the
+    places linked by the initiatives they share (the strongest links); and one indicator
+    family's values across places. Plain HTML and script, vis-network inlined."""
+    view = cross_city.cross_city(graph)
+    data = {
+        **cross_city.to_json(view),
+        "rowsPerPage": MATRIX_ROWS,
+        "labelChars": LABEL_CHARS,
+        "linksPerPlace": cross_city.LINKS_PER_PLACE,
+        "maxLinks": cross_city.MAX_LINKS,
+    }
+    return (
+        _templates()
+        .get_template("compare.html")
+        .render(
+            title="Cities side by side: initiatives and indicators",
+            summary=(
+                f"{len(view.places)} places, {len(view.initiatives)} initiatives, "
+                f"{len(view.metrics)} comparable values"
+            ),
+            data=Markup(script_json(data)),
+            vis_js=Markup(_VIS_FILES.joinpath("vis-network.min.js").read_text(encoding="utf-8")),
+            vis_css=Markup(_VIS_FILES.joinpath("vis-network.css").read_text(encoding="utf-8")),
+            page_js=Markup(_asset("compare.js")),
+            page_css=Markup(_asset("compare.css")),
+        )
+    )
+
+
 # ---------------------------------------------------------------- all pages
 
 
@@ -604,6 +641,7 @@ def views(graph: nx.MultiDiGraph) -> list[View]:
 def to_pages(graph: nx.MultiDiGraph) -> dict[str, str]:
     """File name -> page, for every view of ``graph`` and the index."""
     pages = {f"{view.stem}.html": to_html(view) for view in views(graph)}
+    pages[f"{COMPARE_STEM}.html"] = to_compare_html(graph)
     pages["index.html"] = to_index(graph)
     return pages
 
@@ -624,6 +662,8 @@ def write_views(
         path = out / f"{view.stem}.html"
         path.write_text(to_html(view), encoding="utf-8")
         written.append(path)
+    compare = out / f"{COMPARE_STEM}.html"
+    compare.write_text(to_compare_html(graph), encoding="utf-8")
     index = out / "index.html"
     index.write_text(to_index(graph), encoding="utf-8")
-    return [*written, index]
+    return [*written, compare, index]

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from edukg.graph import render_html
+from edukg.graph import cross_city, render_html
 from edukg.ontology import node_labels, relation_types
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "views"
@@ -354,13 +354,20 @@ def test_write_views_writes_every_page(crafted: Crafted, tmp_path: Path) -> None
     written = render_html.write_views(crafted.graph, tmp_path)
     reports = sorted(crafted.ids[key].removeprefix("report:") for key in ("r1", "r2", "r3"))
     assert sorted(path.name for path in written) == sorted(
-        ["graph.html", "cities.html", "index.html", *(f"report-{hex_id}.html" for hex_id in reports)]
+        [
+            "graph.html",
+            "cities.html",
+            "compare.html",
+            "index.html",
+            *(f"report-{hex_id}.html" for hex_id in reports),
+        ]
     )
     for path in written:
         page = path.read_text(encoding="utf-8")
         assert "cdn." not in page and "<link" not in page and "<script src" not in page
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(f'href="report-{hex_id}.html"' in index for hex_id in reports)
+    assert 'href="compare.html"' in index
 
 
 # ---------------------------------------------------------------- in Chromium
@@ -470,7 +477,7 @@ def test_view_draws_exactly_its_graph(
 def test_views_of_the_sample_reports(sample_graph: nx.MultiDiGraph, tmp_path: Path, open_page: Any) -> None:
     written = render_html.write_views(sample_graph, tmp_path)
     reports = [node for node, label in sample_graph.nodes(data="label") if label == "Report"]
-    assert len(written) == 3 + len(reports)
+    assert len(written) == 4 + len(reports)  # the whole graph, cities, compare, index, one per report
     ranked = by_meaning(sample_graph)
     for view in render_html.views(sample_graph):
         path = tmp_path / f"{view.stem}.html"
@@ -620,6 +627,16 @@ def test_hostile_text_is_shown_not_run(
             assert f"时代新人铸魂工程{payload}" in tooltip
             assert opened.js("window.__pwned") is None
             screenshot(opened, f"hostile-{case}-graph")
+    compare = open_compare(chromium, tmp_path / "compare.html")
+    assert compare.js("window.__pwned") is None
+    assert compare.js("document.querySelectorAll('img, iframe, a[href^=javascript]').length") == 0
+    places = compare.js("[...document.querySelectorAll('#matrix th.place')].map(th => th.textContent)")
+    assert f"芜湖市{payload}" in places
+    compare.page.click("#matrix td.stated")
+    assert payload in compare.js("document.getElementById('evidence-title').textContent")
+    assert compare.js("window.__pwned") is None and compare.errors == []
+    screenshot(compare, f"hostile-{case}-compare")
+    compare.page.close()
     index = chromium.new_page()
     try:
         index.goto((tmp_path / "index.html").as_uri())
@@ -734,3 +751,162 @@ def test_report_page_lists_its_sentences(
     opened.page.click(f"#evidence li:nth-child({chosen + 1})")
     assert set(opened.js("edukgView.network.getSelectedNodes()")) == set(view.sentences[chosen].nodes)
     screenshot(opened, "sample-report-sentence")
+
+
+# ---------------------------------------------------------------- the cross-city page
+
+
+def test_cross_city_cells_links_and_metrics(crafted: Crafted) -> None:
+    graph = crafted.graph.copy()
+    graph.nodes[crafted.ids["m1"]].update(family="new-school-places", family_name="新增学位", year=2023)
+    view = cross_city.cross_city(graph)
+    names = [place.name for place in view.places]
+    assert sorted(names) == sorted(["芜湖市", "**市 (001_masked.txt)", "蜀山区"])
+    stated = {
+        (view.places[cell.place].name, view.initiatives[cell.initiative].name): cell for cell in view.cells
+    }
+    assert set(stated) == {
+        ("芜湖市", "主题教育"),
+        ("芜湖市", "双减"),
+        ("**市 (001_masked.txt)", "主题教育"),
+        ("**市 (001_masked.txt)", "双减"),
+        ("蜀山区", "主题教育"),
+    }  # the body concept (教育部) is no initiative
+    assert stated["芜湖市", "双减"].reports == ("000_wuhu.txt",)
+    assert stated["芜湖市", "双减"].evidence == (("000_wuhu.txt", "芜湖双减行动的有关情况。"),)
+    links = {
+        frozenset((view.places[link.a].name, view.places[link.b].name)): (len(link.shared), link.jaccard)
+        for link in view.links
+    }
+    assert links == {
+        frozenset(("芜湖市", "**市 (001_masked.txt)")): (2, 1.0),
+        frozenset(("芜湖市", "蜀山区")): (1, 0.5),
+        frozenset(("**市 (001_masked.txt)", "蜀山区")): (1, 0.5),
+    }
+    assert view.linked_pairs == 3
+    [metric] = view.metrics
+    assert (metric.family, view.places[metric.place].name, metric.year, metric.value) == (
+        "new-school-places",
+        "芜湖市",
+        2023,
+        "120所",
+    )
+
+
+def test_cross_city_keeps_each_places_strongest_links() -> None:
+    graph = make_places(60, initiatives=12)
+    view = cross_city.cross_city(graph, max_links=40, links_per_place=2)
+    assert len(view.links) == 40 < view.linked_pairs
+    ranked = [(-link.jaccard, -len(link.shared)) for link in view.links]
+    assert ranked == sorted(ranked)
+
+
+PROVINCES = ["安徽省", "浙江省", "四川省", "广东省", "甘肃省", "山东省", "江苏省", "湖南省"]
+DOMAINS = ["义务", "学前", "党建", "治理", "高中", "职教"]
+
+
+def make_places(count: int, initiatives: int = 40) -> nx.MultiDiGraph:
+    """``count`` reports of as many places in eight provinces; each states a few of
+    ``initiatives`` initiatives and gives a few indicator values."""
+    make = GraphMaker()
+    concepts = []
+    for index in range(initiatives):
+        concept = make.concept(f"举措{index:02}")
+        make.graph.nodes[concept]["domain"] = DOMAINS[index % len(DOMAINS)]
+        concepts.append(concept)
+    for index in range(count):
+        place = f"第{index:04}县"
+        report = make.report(f"r{index}", f"{place}教育局工作总结", f"{index:04}.txt", place)
+        province = PROVINCES[index % len(PROVINCES)]
+        make.graph.nodes[report]["province"] = province
+        bureau = make.entity("Bureau", f"{place}教育局", [report])
+        make.edge(report, bureau, "ISSUED_BY", report, "")
+        for step in range(1 + index % 5):
+            concept = concepts[(index * 7 + step * 3) % initiatives]
+            make.edge(report, concept, "INSTANCE_OF", report, f"{place}推进举措{step}的句子。")
+        metric = make.entity("Metric", "学前教育毛入园率", [report])
+        make.graph.nodes[metric].update(
+            value=f"{90 + index % 10}.5%",
+            unit="%",
+            numeric=90.5 + index % 10,
+            masked=False,
+            comparison="",
+            family="preschool-gross-enrolment",
+            family_name="学前教育毛入园率",
+            year=2020 + index % 5,
+        )
+    return make.graph
+
+
+def open_compare(chromium: Any, path: Path) -> Opened:
+    """Open a compare page and wait until it has drawn its matrix, links and table."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    opened = Opened(page, [], [])
+    page.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.on("request", lambda request: opened.requests.append(request.url))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.edukgCompare !== undefined && window.edukgCompare.ready", timeout=30_000)
+    return opened
+
+
+def matrix_rows(opened: Opened) -> list[str]:
+    return opened.js("[...document.querySelectorAll('#matrix tbody th.place')].map(th => th.textContent)")
+
+
+@pytest.mark.slow
+def test_compare_page_cell_shows_its_sentences(crafted: Crafted, crafted_pages: Path, chromium: Any) -> None:
+    path = crafted_pages / "compare.html"
+    opened = open_compare(chromium, path)
+    assert_clean(opened, path)
+    view = cross_city.cross_city(crafted.graph)
+    assert matrix_rows(opened) == [place.name for place in view.places]
+    wuhu = next(index for index, place in enumerate(view.places) if place.name == "芜湖市")
+    double = next(index for index, item in enumerate(view.initiatives) if item.name == "双减")
+    opened.page.click(f'#matrix td[data-place="{wuhu}"][data-initiative="{double}"]')
+    items = opened.js("[...document.querySelectorAll('#evidence li')].map(li => li.lastChild.textContent)")
+    assert items == ["芜湖双减行动的有关情况。"]
+    assert opened.js("document.getElementById('evidence-title').textContent") == "芜湖市 · 双减"
+    assert opened.js("document.querySelector('#matrix td.chosen').textContent") == "1"
+    assert opened.js("edukgCompare.edges.length") == len(view.links)
+    screenshot(opened, "crafted-compare")
+    opened.page.close()
+
+
+@pytest.mark.slow
+def test_compare_page_stays_readable_at_a_thousand_places(tmp_path: Path, chromium: Any) -> None:
+    graph = make_places(1000)
+    path = tmp_path / "compare.html"
+    path.write_text(render_html.to_compare_html(graph), encoding="utf-8")
+    opened = open_compare(chromium, path)
+    assert_clean(opened, path)
+    view = cross_city.cross_city(graph)
+    first = matrix_rows(opened)
+    assert first == [place.name for place in view.places[: render_html.MATRIX_ROWS]]
+    assert opened.js("document.getElementById('page').textContent").startswith("places 1–50 of 1000")
+    assert opened.js("edukgCompare.edges.length") == len(view.links) == cross_city.MAX_LINKS
+    screenshot(opened, "thousand-places-compare")
+    opened.page.wait_for_function("edukgCompare.settled", timeout=30_000)
+    opened.js("document.getElementById('network-section').scrollIntoView()")
+    screenshot(opened, "thousand-places-compare-links")
+
+    opened.page.click("#next")
+    assert matrix_rows(opened) == [place.name for place in view.places[50:100]]
+    opened.page.select_option("#province", "甘肃省")
+    gansu = [place.name for place in view.places if place.province == "甘肃省"]
+    assert matrix_rows(opened) == gansu[: render_html.MATRIX_ROWS]
+    shown = set(opened.js("edukgCompare.nodes.getIds()"))
+    assert all(
+        view.places[link.a].province == "甘肃省" or view.places[link.b].province == "甘肃省"
+        for link in view.links
+        if link.a in shown and link.b in shown
+    )
+    opened.page.select_option("#domain", "党建")
+    columns = opened.js(
+        "[...document.querySelectorAll('#matrix tr.domains th:not(.place)')].map(th => th.textContent)"
+    )
+    assert columns == ["党建"]
+    rows = opened.js("document.querySelectorAll('#metrics tbody tr').length")
+    assert rows == len(gansu)  # the indicator table follows the province filter
+    opened.js("document.getElementById('metrics-section').scrollIntoView()")
+    screenshot(opened, "thousand-places-compare-filtered")
