@@ -23,13 +23,16 @@ import networkx as nx
 
 from edukg.errors import InputError
 from edukg.graph import resolve
+from edukg.graph.discover import discover_initiatives
 from edukg.graph.extract import extract
 from edukg.graph.indicators import metric_properties, report_year
+from edukg.graph.link import link_concepts
 from edukg.ingest import read_report
 from edukg.ingest.locate import PlaceOverride, location_of, with_place
-from edukg.ontology.concepts import concept_by_id
+from edukg.ontology.concepts import Concept, concept_by_id
 from edukg.ontology.places import Place, level_of, place_by_code
 from edukg.records import Entity, Evidence, Extraction, Report
+from edukg.text import strip_quotes
 
 T = TypeVar("T")
 LOCATED = {"Bureau", "Institution"}
@@ -123,6 +126,13 @@ def _add_edge(
         data["reports"], data["evidence"] = _fitted(data["reports"]), _fitted(rows)
 
 
+def _initiative(entity: Entity) -> str:
+    """The initiative concept the entity is an instance of, or ``""``. A national body
+    (教育部) is named by its concept but is no instance of it: it is the one node of
+    that body, so only initiatives get an INSTANCE_OF edge."""
+    return entity.concept if entity.concept and concept_by_id(entity.concept).kind == "initiative" else ""
+
+
 def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
     national = resolve.is_national(entity)
     attributes: dict[str, Any] = {
@@ -132,7 +142,7 @@ def _entity_attributes(entity: Entity, report: Report) -> dict[str, Any]:
         "scope": "national" if national else "local",
         "jurisdiction": "" if national else resolve.jurisdiction_name(report),
         "status": entity.status,
-        "concept": resolve.concept_node_id(entity.concept) if entity.concept else "",
+        "concept": resolve.concept_node_id(concept) if (concept := _initiative(entity)) else "",
         "mentions": [
             {"report": m.report, "start": m.start, "end": m.end, "sentence": m.sentence}
             for m in entity.mentions
@@ -165,6 +175,22 @@ class ReportPart:
     edges: list[Edge]
 
 
+def _concept_node(concept: Concept, written: set[str]) -> Node:
+    """A Concept node; its aliases are the scheme's variants and the mentions reports write
+    of it (全市双减工作, 义务教育优质均衡发展县创建), so an analyst sees both."""
+    return (
+        resolve.concept_node_id(concept.id),
+        {
+            "label": "Concept",
+            "name": concept.name,
+            "name_en": concept.name_en,
+            "kind": concept.kind,
+            "domain": concept.domain,
+            "aliases": sorted(written.union(concept.variants) - {concept.name}),
+        },
+    )
+
+
 def report_part(extraction: Extraction) -> ReportPart:
     """The nodes and edges one report's extraction adds to the graph."""
     report = extraction.report
@@ -172,9 +198,9 @@ def report_part(extraction: Extraction) -> ReportPart:
     place = resolve.jurisdiction_node_id(report)
     rows = _EvidenceRows(report)
     entities: list[Node] = []
-    concepts: list[Node] = []
     edges: list[Edge] = []
     ids: dict[str, str] = {}
+    written: dict[str, set[str]] = {}  # concept id -> the names this report gives it
     year = report_year(report.title, report.text)
     for entity in extraction.entities:
         node = resolve.entity_node_id(entity, report)
@@ -200,22 +226,21 @@ def report_part(extraction: Extraction) -> ReportPart:
         edges.append((node, report_node, "MENTIONED_IN", mention_evidence))
         if attributes["scope"] == "local" and entity.type in LOCATED:
             edges.append((node, place, "LOCATED_IN", mention_evidence))
-        if entity.concept:
-            concept = concept_by_id(entity.concept)
-            concept_node = resolve.concept_node_id(concept.id)
-            concepts.append(
-                (
-                    concept_node,
-                    {
-                        "label": "Concept",
-                        "name": concept.name,
-                        "name_en": concept.name_en,
-                        "kind": concept.kind,
-                        "aliases": sorted(concept.variants),
-                    },
-                )
+        if concept := _initiative(entity):
+            written.setdefault(concept, set())
+            edges.append((node, resolve.concept_node_id(concept), "INSTANCE_OF", mention_evidence))
+    # The initiatives the report states anywhere in its text, named by an entity or not.
+    for link in link_concepts(report):
+        written.setdefault(link.concept, set()).update(strip_quotes(name) for name in link.names)
+        edges.append(
+            (
+                report_node,
+                resolve.concept_node_id(link.concept),
+                "INSTANCE_OF",
+                [rows.row(e) for e in link.evidence],
             )
-            edges.append((node, concept_node, "INSTANCE_OF", mention_evidence))
+        )
+    concepts = [_concept_node(concept_by_id(concept), names) for concept, names in sorted(written.items())]
     edges.append((report_node, ids[extraction.bureau], "ISSUED_BY", []))
     above = _places_above(report)
     inner = [place, *(node for node, _ in above)]
@@ -330,6 +355,8 @@ def add_part(graph: nx.MultiDiGraph, part: ReportPart) -> None:
     for node, attributes in part.concepts:
         if node not in graph:
             graph.add_node(intern(node), **attributes)
+        elif not set(attributes["aliases"]) <= set(aliases := graph.nodes[node]["aliases"]):
+            graph.nodes[node]["aliases"] = sorted(set(aliases).union(attributes["aliases"]))
     for source, target, kind, evidence in part.edges:
         _add_edge(graph, intern(source), intern(target), intern(kind), evidence)
 
@@ -343,6 +370,7 @@ def _finish(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, data in graph.nodes(data=True):
         if "mentions" in data:
             data["mentions"].sort(key=lambda m: (m["report"], m["start"], m["end"]))
+    discover_initiatives(graph)
     return graph
 
 

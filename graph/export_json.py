@@ -115,7 +115,24 @@ def write_lines(lines: Iterable[str], path: str | Path) -> Path:
 
 
 def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line."""
+    """Write ``graph`` as node-link JSON (UTF-8, Chinese kept readable), one node or edge a line.
+
+    The file is the contract that scorers of report-to-initiative links read
+    (``eval/concept_score.py``, tested in ``tests/graph/test_concept_links.py``):
+
+    - every report is a node with ``"label": "Report"`` and ``"source"``, its file name;
+    - every initiative is a node with ``"label": "Concept"``, a ``"name"`` (the scheme's
+      Chinese name, or the core of a discovered name) and ``"aliases"`` (the scheme's
+      variants and the mentions reports write), with ``"kind"`` ``initiative`` or
+      ``discovered``; a Concept carries no ``reports`` of its own;
+    - a report runs an initiative when an ``"INSTANCE_OF"`` edge (under ``"edges"``, with
+      ``"type"``) goes to the Concept from the Report node itself (the report states it:
+      the edge's ``evidence`` holds the sentences), or from an entity that is tied to the
+      report by a ``"MENTIONED_IN"`` edge or its ``"reports"`` list.
+
+    Scorers match predicted Concepts to gold ones by name (character-bigram Dice between
+    names and aliases), never by id, so names and aliases must be the names reports use.
+    """
     return write_lines(node_link_lines(graph), path)
 
 

@@ -2,9 +2,10 @@
 
 Node ``bureau:0123456789abcdef`` becomes ``<BASE>bureau/0123456789abcdef``, a
 Concept node the IRI of its concept in ``ontology/concepts.ttl`` (whose scheme
-every export includes), or, for a discovered initiative, an IRI under the base; every edge is asserted directly and described by an
-``edukg:Fact`` with its evidence (the ontology's header explains the modelling).
-Only ids, offsets and hashes of ids reach IRIs; report text only becomes literals.
+every export includes), or, for a discovered initiative, an IRI under the base;
+every edge is asserted directly and described by an ``edukg:Fact`` with its evidence
+(the ontology's header explains the modelling). Only ids, offsets and hashes of ids reach
+IRIs; report text only becomes literals.
 
 >>> import networkx as nx
 >>> graph = nx.MultiDiGraph()

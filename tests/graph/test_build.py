@@ -122,15 +122,15 @@ SCOPE_CASES = [
     ("**市教育局工作总结\n支持**大学建设。", "××市教育局工作总结\n支持**大学建设。", "**大学", 2),
     # the same real city's bureau is one node
     (
-        "芜湖市教育局工作总结\n芜湖市教育局实施“强师计划”。",
-        "芜湖市教育局工作要点\n芜湖市教育局推进“强师计划”。",
-        "强师计划",
+        "芜湖市教育局工作总结\n芜湖市教育局实施“青蓝工程”。",
+        "芜湖市教育局工作要点\n芜湖市教育局推进“青蓝工程”。",
+        "青蓝工程",
         1,
     ),
     # two real cities' programmes of one name are two nodes
-    ("芜湖市教育局工作总结\n实施“强师计划”。", "合肥市教育局工作总结\n实施“强师计划”。", "强师计划", 2),
+    ("芜湖市教育局工作总结\n实施“青蓝工程”。", "合肥市教育局工作总结\n实施“青蓝工程”。", "青蓝工程", 2),
     # two masked cities are never merged
-    ("X市教育局工作总结\n实施“强师计划”。", "Y市教育局工作总结\n实施“强师计划”。", "强师计划", 2),
+    ("X市教育局工作总结\n实施“青蓝工程”。", "Y市教育局工作总结\n实施“青蓝工程”。", "青蓝工程", 2),
     # a national initiative is one node whatever the city
     ("芜湖市教育局工作总结\n推进“双一流”建设。", "**市教育局工作总结\n推进“双一流”建设。", "双一流建设", 1),
 ]
@@ -144,7 +144,7 @@ def test_resolve_scopes(first: str, second: str, name: str, count: int) -> None:
 
 
 def test_resolve_ids_are_stable_and_typed() -> None:
-    text = "芜湖市教育局工作总结\n实施“强师计划”。"
+    text = "芜湖市教育局工作总结\n实施“青蓝工程”。"
     first = set(build_texts(text).nodes)
     second = set(build_texts(text).nodes)
     assert first == second

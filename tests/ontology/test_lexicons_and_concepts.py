@@ -24,6 +24,8 @@ LEXICONS = [
     "generic-modifiers",
     "plan-cues",
     "bureau-heads",
+    "concept-affixes",
+    "discovery",
 ]
 
 
@@ -75,7 +77,7 @@ def test_concept_by_exact_name(name: str, expected: str | None) -> None:
     [
         ("市双一流建设", "double-first-class"),
         ("国家智慧教育平台整市试点", "smart-education-platform"),
-        ("强师计划", None),
+        ("青蓝工程", None),
     ],
 )
 def test_concept_in_name(name: str, expected: str | None) -> None:

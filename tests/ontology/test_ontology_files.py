@@ -128,7 +128,10 @@ def test_every_edukg_term_used_elsewhere_is_declared(ontology: rdflib.Graph, nam
         for term in triple
         if isinstance(term, URIRef) and str(term).startswith(NAMESPACE)
     }
-    shape_names = {term for term in used if str(term).endswith("Shape")} | {EDUKG.NationalConcepts}
+    shape_names = {term for term in used if str(term).endswith("Shape")} | {
+        EDUKG.NationalConcepts,
+        EDUKG.DiscoveredConcepts,
+    }
     assert used - shape_names - declared == set()
 
 
