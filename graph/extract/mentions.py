@@ -249,8 +249,9 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
         if not ends_name or (
             not joint
             and (
-                any(verb in tail[: cut - len(head.word)] for verb in words.verbs if len(verb) > 1)
-                # “…”第一书记|对|…学校: a preposition or conjunction ends the name before it
+                # a verb (获, 推进) or a preposition or conjunction (“…”第一书记|对|…学校) between the
+                # marks and the head ends the name before it
+                any(words.verb_role(token) for token in between)
                 or any(segmenter().tags.get(token) in JOINING_TAGS for token in between)
             )
         ):

@@ -134,6 +134,7 @@ ENTITY_CASES = [
     ("我县教育“十四五”规划收官。", {("Policy", "十四五规划")}, set()),
     # a preposition between quote marks and a head ends the name
     ("派驻“两新组织”党建指导员对民办学校开展指导。", set(), {"两新组织党建指导员对民办学校"}),
+    ("“双减”试点经验获省教育厅推广。", set(), {"双减试点经验获省教育厅"}),
     # a verb and a bare head are an act, not a name
     ("全力筹办大会。", set(), {"筹办大会"}),
     # a field of all work is no name of an effort
