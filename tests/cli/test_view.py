@@ -6,6 +6,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from edukg.cli import main
+from edukg.graph import render_html
 from edukg.graph.export_json import write_graph
 
 
@@ -13,9 +14,8 @@ def test_view_writes_every_page_beside_the_graph(sample_graph: Any, tmp_path: Pa
     graph_json = write_graph(sample_graph, tmp_path / "graph.json")
     result = CliRunner().invoke(main, ["view", "--graph", str(graph_json)])
     assert result.exit_code == 0, result.output
-    reports = sum(1 for _, label in sample_graph.nodes(data="label") if label == "Report")
     pages = sorted(path.name for path in (tmp_path / "views").glob("*.html"))
-    assert len(pages) == 3 + reports
+    assert pages == sorted([f"{view.stem}.html" for view in render_html.views(sample_graph)] + ["index.html"])
     assert {"graph.html", "cities.html", "index.html"} <= set(pages)
     assert str(tmp_path / "views" / "index.html") in result.output
 
