@@ -63,6 +63,8 @@ def concepts() -> tuple[Concept, ...]:
     text = read_text("concepts.ttl")
     path = _cache_path(text)
     try:
+        if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+            raise OSError(f"{path} belongs to another user")
         rows = json.loads(path.read_text(encoding="utf-8"))
         return tuple(
             Concept(**{**row, **{field: tuple(row[field]) for field in ("variants", "broader", "hidden")}})

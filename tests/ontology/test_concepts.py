@@ -130,3 +130,10 @@ def test_find_concepts_leaves_bodies_to_be_asked_for() -> None:
 def test_concept_in_name_takes_the_longest_variant(name: str, expected: str | None) -> None:
     concept = concept_in_name(name)
     assert (concept.id if concept else None) == expected
+
+
+def test_cached_scheme_is_the_parsed_scheme() -> None:
+    """concepts() may come from the JSON cache in the temp folder: it must equal a fresh parse."""
+    from edukg.ontology.concepts import _parse_scheme
+
+    assert concepts() == _parse_scheme(read_text("concepts.ttl"))
