@@ -47,6 +47,9 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
 # Attributes that are not properties: the label / type go into the statement text.
 _STRUCTURE = {"label", "type", "reports", "id"}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# A property no graph attribute can be (attributes start with a letter), set and removed by
+# every statement that reads and rewrites an element's lists, to hold its write lock.
+LOCK = "_edukg_lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +219,18 @@ def _edge_row(graph: nx.MultiDiGraph, source: str, target: str, data: Mapping[st
 # ---------------------------------------------------------------- statements
 
 
+def _locked(variable: str) -> str:
+    """A write that takes the element's write lock before its lists are read (see ``_kept``)."""
+    return f" SET {variable}.`{LOCK}` = true"
+
+
 def _kept(variable: str, records: Sequence[str]) -> str:
-    """``WITH`` items: per record list, the indices of entries from reports not being replaced."""
+    """``WITH`` items: per record list, the indices of entries from reports not being replaced.
+
+    The statement writes ``LOCK`` first (``_locked``): Neo4j reads without locks, so two
+    loads that read a shared node's lists at once would each write back their own
+    version and one report's entries would be lost.
+    """
     return "".join(
         f", [i IN range(0, size(coalesce({variable}.`{name}_report`, [])) - 1)"
         f" WHERE NOT {variable}.`{name}_report`[i] IN $reports] AS kept_{name}"
@@ -227,9 +240,12 @@ def _kept(variable: str, records: Sequence[str]) -> str:
 
 def _merge_lists(variable: str, lists: Iterable[str], records: Sequence[str], source: str) -> str:
     """``SET`` items: kept entries of other reports, then the incoming ones (``source`` = None to drop)."""
-    items = [f"{variable}.reports = [r IN coalesce({variable}.reports, []) WHERE NOT r IN $reports]"]
+    items = [
+        f"{variable}.`{LOCK}` = null",
+        f"{variable}.reports = [r IN coalesce({variable}.reports, []) WHERE NOT r IN $reports]",
+    ]
     if source:
-        items[0] += f" + {source}.reports"
+        items[1] += f" + {source}.reports"
     for list_name in lists:
         record = next(name for name in records if list_name.startswith(f"{name}_"))
         kept = f"[i IN kept_{record} | {variable}.`{list_name}`[i]]"
@@ -275,7 +291,7 @@ def node_statements(
             names = _record_names(lists)
             text = (
                 f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}})"
-                f" WITH n, row{_kept('n', names)}"
+                f"{_locked('n')} WITH n, row{_kept('n', names)}"
                 f" SET n += row.props, {_merge_lists('n', lists, names, 'row')}"
             )
             statements.append(Statement(text, {"rows": list(batch), "reports": replaced}, len(batch), "node"))
@@ -304,7 +320,7 @@ def edge_statements(
                 f"UNWIND $rows AS row MATCH (a:`{source_label}` {{id: row.source}})"
                 f" MATCH (b:`{target_label}` {{id: row.target}})"
                 f" MERGE (a)-[e:`{relation}`]->(b)"
-                f" WITH e, row{_kept('e', names)}"
+                f"{_locked('e')} WITH e, row{_kept('e', names)}"
                 f" SET e += row.props, {_merge_lists('e', lists, names, 'row')}"
             )
             statements.append(
@@ -324,7 +340,7 @@ def strip_statements(reports: Sequence[str]) -> list[Statement]:
     statements.append(
         Statement(
             "MATCH ()-[e]->() WHERE any(r IN e.reports WHERE r IN $reports)"
-            f" WITH e{_kept('e', _EDGE_RECORDS)}"
+            f"{_locked('e')} WITH e{_kept('e', _EDGE_RECORDS)}"
             f" SET {_merge_lists('e', edge_lists, _EDGE_RECORDS, '')}",
             parameters,
         )
@@ -348,7 +364,7 @@ def strip_statements(reports: Sequence[str]) -> list[Statement]:
         statements.append(
             Statement(
                 f"MATCH (n:`{label}`) WHERE any(r IN n.reports WHERE r IN $reports)"
-                f" WITH n{_kept('n', records)} SET {_merge_lists('n', lists, records, '')}",
+                f"{_locked('n')} WITH n{_kept('n', records)} SET {_merge_lists('n', lists, records, '')}",
                 parameters,
             )
         )
@@ -414,7 +430,7 @@ def unsupport_statements(
         statements.append(
             Statement(
                 f"MATCH (n:`{label}`) WHERE n.id IN $ids"
-                f" WITH n{_kept('n', records)} SET {_merge_lists('n', list(_record_lists(records)), records, '')}",
+                f"{_locked('n')} WITH n{_kept('n', records)} SET {_merge_lists('n', list(_record_lists(records)), records, '')}",
                 {"ids": sorted(nodes[label]), "reports": list(reports)},
             )
         )
@@ -425,7 +441,7 @@ def unsupport_statements(
         statements.append(
             Statement(
                 f"UNWIND $rows AS row MATCH (a {{id: row.source}})-[e:`{relation}`]->(b {{id: row.target}})"
-                f" WITH e{_kept('e', _EDGE_RECORDS)}"
+                f"{_locked('e')} WITH e{_kept('e', _EDGE_RECORDS)}"
                 f" SET {_merge_lists('e', list(_record_lists(_EDGE_RECORDS)), _EDGE_RECORDS, '')}",
                 {"rows": by_type[relation], "reports": list(reports)},
             )
@@ -537,6 +553,30 @@ def remove_report(store: GraphStore, report: str) -> RemoveSummary:
 
 
 # ---------------------------------------------------------------- opening a store
+
+def public_uri(uri: str, default_port: int | None = None) -> str:
+    """``uri`` as a message may show it: scheme, host (an IPv6 one in brackets) and port, never
+    a user or password; a StoreError naming what is wrong with a port or an IPv6 host.
+
+    >>> public_uri("falkordb://me:secret@[::1]:6379"), public_uri("bolt://db", default_port=7687)
+    ('falkordb://[::1]:6379', 'bolt://db:7687')
+    """
+    try:
+        parts = urlsplit(uri)
+        host, port = parts.hostname or "", parts.port or default_port
+    except ValueError as error:
+        scheme = uri.partition("://")[0]
+        reason = (
+            "a malformed IPv6 host (write it in brackets: [::1]:PORT)"
+            if "IPv6" in str(error)
+            else "a port that is not a number from 1 to 65535"
+        )
+        raise StoreError(f"cannot use the store URI {scheme}://…: it has {reason}") from None
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 FALKORDB_SCHEMES = ("falkordb://", "falkor://", "falkors://", "unix://")

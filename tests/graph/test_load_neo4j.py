@@ -33,6 +33,7 @@ from edukg.graph.load_neo4j import Neo4jStore, constraint_statements
 from edukg.graph.load_store import (
     COUNT_NODES,
     COUNT_RELATIONSHIPS,
+    DEFAULT_BATCH,
     Statement,
     count_elements,
     edge_statements,
@@ -96,20 +97,23 @@ def test_constraints_are_created_once_and_again(neo4j_store: Neo4jStore) -> None
         neo4j_store.write(Statement("CREATE (:`Bureau` {id: 'bureau:1'})"))
 
 
-@pytest.mark.parametrize("graph_name", ["store_graph", "sample_graph"])
+@pytest.mark.parametrize(
+    ("graph_name", "batches"), [("store_graph", (4, 7)), ("sample_graph", (DEFAULT_BATCH, 50))]
+)
 def test_load_twice_holds_what_falkordb_holds(
     neo4j_store: Neo4jStore,
     falkordb_store: Any,
     contents: Contents,
     request: pytest.FixtureRequest,
     graph_name: str,
+    batches: tuple[int, int],
 ) -> None:
     """Hostile text (quotes, backslashes, braces, $rows, NUL) and every label and type included."""
     graph = request.getfixturevalue(graph_name)
-    first = load_graph(graph, neo4j_store, batch_size=4)
+    first = load_graph(graph, neo4j_store, batch_size=batches[0])
     assert (first.nodes_in_store, first.relationships_in_store) == sizes(graph)
     before = contents(neo4j_store)
-    second = load_graph(graph, neo4j_store, batch_size=7)
+    second = load_graph(graph, neo4j_store, batch_size=batches[1])
     assert (second.nodes_in_store, second.relationships_in_store) == sizes(graph)
     assert contents(neo4j_store) == before
     load_graph(graph, falkordb_store)
@@ -163,22 +167,24 @@ def test_changed_report_replaces_its_facts(
     assert replaced == facts(contents, neo4j_store)
 
 
-def load_at_once(server: Any, graphs: Sequence[nx.MultiDiGraph]) -> list[BaseException]:
-    """Load ``graphs`` at the same time, each from its own thread and driver; the errors raised."""
+def load_at_once(server: Any, loads: Sequence[Sequence[nx.MultiDiGraph]]) -> list[BaseException]:
+    """Run ``loads`` at the same time, each from its own thread and driver, graph after graph;
+    the errors raised."""
     errors: list[BaseException] = []
-    ready = threading.Barrier(len(graphs))
+    ready = threading.Barrier(len(loads))
 
-    def load(graph: nx.MultiDiGraph) -> None:
+    def load(graphs: Sequence[nx.MultiDiGraph]) -> None:
         store = connect(server)
         try:
             ready.wait()
-            load_graph(graph, store, batch_size=3)
+            for graph in graphs:
+                load_graph(graph, store, batch_size=3)
         except BaseException as error:  # handed to the test
             errors.append(error)
         finally:
             store.close()
 
-    threads = [threading.Thread(target=load, args=(graph,)) for graph in graphs]
+    threads = [threading.Thread(target=load, args=(graphs,)) for graphs in loads]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -200,12 +206,40 @@ def test_two_loads_at_once(
         graphs = [sample_graph, sample_graph]
     else:  # the national nodes (教育部, 主题教育) are in both
         graphs = [build_from_paths(sample_reports[:2]).graph, build_from_paths(sample_reports[2:]).graph]
-    assert load_at_once(neo4j_server, graphs) == []
+    assert load_at_once(neo4j_server, [[graph] for graph in graphs]) == []
     assert count_elements(neo4j_store) == sizes(sample_graph)
     together = facts(contents, neo4j_store)
     neo4j_store.write(Statement("MATCH (n) DETACH DELETE n"))
     load_graph(sample_graph, neo4j_store)
     assert together == facts(contents, neo4j_store)
+
+
+def one_mention(report: int) -> nx.MultiDiGraph:
+    """A report that mentions the one national bureau once."""
+    graph = nx.MultiDiGraph()
+    report_id = f"report:{report:016x}"
+    graph.add_node(report_id, label="Report", name="r", source=f"{report}.txt", reports=[report_id])
+    mention = {"report": report_id, "start": report, "end": report + 3, "sentence": 0}
+    graph.add_node(
+        "bureau:0000000000000000", label="Bureau", name="教育部", reports=[report_id], mentions=[mention]
+    )
+    return graph
+
+
+def test_loads_at_once_keep_every_mention_of_a_shared_node(
+    neo4j_server: Any, neo4j_store: Neo4jStore
+) -> None:
+    """Each load rewrites the shared node's lists; without its write lock first, one load's
+    entries were lost when both read the lists before either wrote."""
+    reports = 24
+    assert (
+        load_at_once(neo4j_server, [[one_mention(r) for r in range(start, reports, 2)] for start in (0, 1)])
+        == []
+    )
+    [row] = neo4j_store.read(
+        Statement("MATCH (n:`Bureau`) RETURN size(n.reports) AS reports, size(n.mentions_report) AS mentions")
+    )
+    assert row == {"reports": reports, "mentions": reports}
 
 
 def chain_graph(nodes: int) -> nx.MultiDiGraph:
