@@ -18,7 +18,9 @@ would take the suite too long:
 - ``make demo`` / ``make test``: they create the environment this test runs in
   (the tour's commands are the ones ``make demo`` runs, which a test here checks);
 - ``docker run … neo4j:5`` and the commands that talk to that Neo4j server: no
-  docker and no Neo4j server here;
+  docker here; ``make neo4j-server`` and the commands that use it: the same
+  loads and queries run on that server in tests/graph/test_load_neo4j.py and
+  tests/queries/test_engines.py;
 - ``pip install jupyterlab``: a download (the notebook itself runs in
   tests/test_notebook.py);
 - ``make lint`` / ``make bench``: ``make test`` runs the same ruff checks, and the
