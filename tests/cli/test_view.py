@@ -15,7 +15,7 @@ def test_view_writes_every_page_beside_the_graph(sample_graph: Any, tmp_path: Pa
     result = CliRunner().invoke(main, ["view", "--graph", str(graph_json)])
     assert result.exit_code == 0, result.output
     pages = sorted(path.name for path in (tmp_path / "views").glob("*.html"))
-    assert pages == sorted([f"{view.stem}.html" for view in render_html.views(sample_graph)] + ["index.html"])
+    assert pages == sorted(render_html.to_pages(sample_graph))
     assert {"graph.html", "cities.html", "index.html"} <= set(pages)
     assert str(tmp_path / "views" / "index.html") in result.output
 
