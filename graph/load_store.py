@@ -554,6 +554,7 @@ def remove_report(store: GraphStore, report: str) -> RemoveSummary:
 
 # ---------------------------------------------------------------- opening a store
 
+
 def public_uri(uri: str, default_port: int | None = None) -> str:
     """``uri`` as a message may show it: scheme, host (an IPv6 one in brackets) and port, never
     a user or password; a StoreError naming what is wrong with a port or an IPv6 host.
