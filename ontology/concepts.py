@@ -98,10 +98,18 @@ def _parse_scheme(text: str) -> tuple[Concept, ...]:
     edukg = rdflib.Namespace("https://w3id.org/edukg/ontology#")
     found = []
     for subject in graph.subjects(rdflib.RDF.type, edukg.Concept):
-        labels = {lit.language: str(lit) for lit in graph.objects(subject, SKOS.prefLabel)}
+        labels = {
+            lit.language: str(lit)
+            for lit in graph.objects(subject, SKOS.prefLabel)
+            if isinstance(lit, rdflib.Literal)
+        }
         variants = [
             labels["zh"],
-            *sorted(str(lit) for lit in graph.objects(subject, SKOS.altLabel) if lit.language == "zh"),
+            *sorted(
+                str(lit)
+                for lit in graph.objects(subject, SKOS.altLabel)
+                if isinstance(lit, rdflib.Literal) and lit.language == "zh"
+            ),
         ]
         year = graph.value(subject, edukg.year)
         found.append(
@@ -116,7 +124,7 @@ def _parse_scheme(text: str) -> tuple[Concept, ...]:
                 domain=str(graph.value(subject, edukg.domain) or ""),
                 broader=tuple(sorted(_local_id(o) for o in graph.objects(subject, SKOS.broader))),
                 document=str(graph.value(subject, edukg.launchedBy) or ""),
-                year=int(year) if year is not None else None,
+                year=int(year) if isinstance(year, rdflib.Literal) else None,
                 hidden=tuple(sorted(str(lit) for lit in graph.objects(subject, SKOS.hiddenLabel))),
             )
         )
@@ -201,6 +209,7 @@ class ConceptMatch:
 # Characters a report writes inside or around a name that the variants leave out.
 _IGNORED = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000、·，,]")
 _OPENING, _CLOSING = "“‘「『《〈", "”’」』》〉"
+_COMMA = re.compile("[，,]")
 
 
 def match_key(text: str) -> tuple[str, list[int]]:
@@ -278,17 +287,33 @@ def find_concepts(text: str, kinds: frozenset[str] = frozenset({"initiative"})) 
             or _ends_inside(key, match.end(), rules.across)
         ):
             continue
-        start = at - rules.before.match(key[at - 1 :: -1] if at else "").end()
-        end = rules.after.match(key, match.end()).end()
+        before = rules.before.match(key[at - 1 :: -1] if at else "")
+        start = at - (before.end() if before else 0)
+        after = rules.after.match(key, match.end())
+        end = after.end() if after else match.end()
         if rules.cited.match(key, end):
             continue
-        first, last = offsets[start], offsets[end - 1] + 1
-        while first and text[first - 1] in _OPENING:
-            first -= 1
-        while last < len(text) and text[last] in _CLOSING:
-            last += 1
+        first, last = _span(text, offsets, (start, match.start(), match.end(), end))
         found.append(ConceptMatch(concept, first, last, text[first:last], match.group()))
     return found
+
+
+def _span(text: str, offsets: list[int], bounds: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The mention's offsets in ``text``: the variant, widened over the affixes found
+    around it in the key but not across a comma (the key has none), and over quote
+    marks that open and close inside the mention."""
+    start, variant_start, variant_end, end = bounds
+    first, last = offsets[start], offsets[end - 1] + 1
+    inner_first, inner_last = offsets[variant_start], offsets[variant_end - 1] + 1
+    for comma in _COMMA.finditer(text, first, inner_first):
+        first = comma.end()
+    if comma := _COMMA.search(text, inner_last, last):
+        last = comma.start()
+    if first and text[first - 1] in _OPENING and any(c in _CLOSING for c in text[first : last + 1]):
+        first -= 1
+    if last < len(text) and text[last] in _CLOSING and any(c in _OPENING for c in text[first:last]):
+        last += 1
+    return first, last
 
 
 def _ends_inside(key: str, end: int, words: tuple[str, ...]) -> bool:

@@ -108,6 +108,18 @@ def test_find_concepts(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(match.concept.id, match.text) for match in find_concepts(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("深化教育评价改革，发展素质教育", "教育评价改革"),  # a suffix word after a comma is not the name's
+        ("推进“双一流”建设", "“双一流”建设"),
+        ("创建“全国义务教育发展基本均衡县（市、区）”", "全国义务教育发展基本均衡县"),  # no lone quote mark
+    ],
+)
+def test_find_concepts_mention_spans(text: str, mention: str) -> None:
+    assert [match.text for match in find_concepts(text)] == [mention]
+
+
 def test_find_concepts_gives_offsets_into_the_text() -> None:
     text = "一、推进“双减”工作。"
     (match,) = find_concepts(text)
