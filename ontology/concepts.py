@@ -209,6 +209,7 @@ class ConceptMatch:
 # Characters a report writes inside or around a name that the variants leave out.
 _IGNORED = re.compile(r"[“”‘’\"'「」『』《》〈〉\s\u3000、·，,]")
 _OPENING, _CLOSING = "“‘「『《〈", "”’」』》〉"
+_COMMA = re.compile("[，,]")
 
 
 def match_key(text: str) -> tuple[str, list[int]]:
@@ -292,13 +293,27 @@ def find_concepts(text: str, kinds: frozenset[str] = frozenset({"initiative"})) 
         end = after.end() if after else match.end()
         if rules.cited.match(key, end):
             continue
-        first, last = offsets[start], offsets[end - 1] + 1
-        while first and text[first - 1] in _OPENING:
-            first -= 1
-        while last < len(text) and text[last] in _CLOSING:
-            last += 1
+        first, last = _span(text, offsets, (start, match.start(), match.end(), end))
         found.append(ConceptMatch(concept, first, last, text[first:last], match.group()))
     return found
+
+
+def _span(text: str, offsets: list[int], bounds: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The mention's offsets in ``text``: the variant, widened over the affixes found
+    around it in the key but not across a comma (the key has none), and over quote
+    marks that open and close inside the mention."""
+    start, variant_start, variant_end, end = bounds
+    first, last = offsets[start], offsets[end - 1] + 1
+    inner_first, inner_last = offsets[variant_start], offsets[variant_end - 1] + 1
+    for comma in _COMMA.finditer(text, first, inner_first):
+        first = comma.end()
+    if comma := _COMMA.search(text, inner_last, last):
+        last = comma.start()
+    if first and text[first - 1] in _OPENING and any(c in _CLOSING for c in text[first : last + 1]):
+        first -= 1
+    if last < len(text) and text[last] in _CLOSING and any(c in _OPENING for c in text[first:last]):
+        last += 1
+    return first, last
 
 
 def _ends_inside(key: str, end: int, words: tuple[str, ...]) -> bool:
