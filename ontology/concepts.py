@@ -307,8 +307,8 @@ def _span(text: str, offsets: list[int], bounds: tuple[int, int, int, int]) -> t
     inner_first, inner_last = offsets[variant_start], offsets[variant_end - 1] + 1
     for comma in _COMMA.finditer(text, first, inner_first):
         first = comma.end()
-    if comma := _COMMA.search(text, inner_last, last):
-        last = comma.start()
+    if after := _COMMA.search(text, inner_last, last):
+        last = after.start()
     if first and text[first - 1] in _OPENING and any(c in _CLOSING for c in text[first : last + 1]):
         first -= 1
     if last < len(text) and text[last] in _CLOSING and any(c in _OPENING for c in text[first:last]):
