@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 from tqdm import tqdm
@@ -43,19 +44,27 @@ def _progress(total: int, what: str) -> tqdm:
 
 @main.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(readable=False))
-@out_option
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default=str(Outputs.find(None).extractions),
+    show_default=True,
+    help="Folder the JSON files go into (scorers read it as it is: edukg eval GOLD --pred OUT).",
+)
 @click.option("--workers", default=1, show_default=True, help="Extract in this many processes.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
 def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
     """Extract entities and relations, one JSON file per report (the annotation guide's format),
-    into OUT/extractions/.
+    into the folder OUT itself (not a subfolder: a scorer reads it as a folder of predictions).
 
     \b
     Example:
-      edukg extract data/reports/*.txt --out out
+      edukg extract data/reports/*.txt --out out/one
+      edukg eval tests/data/gold --pred out/one
     """
     paths = find_reports(reports)
-    folder = Outputs.find(out).extractions
+    folder = Path(out)
     writer = ExtractionWriter(folder)
     extracted, failures = 0, []
     with _progress(len(paths), "extract") as bar:
