@@ -1,16 +1,16 @@
 """Where a report is: its province, city and county, with their adcodes.
 
-A report names its own place in its title and issuing body (卓尼县教育局, 襄垣县人民政府)
-and where it speaks as that place (阳谷县教育系统, 寿光教育). It names the places above it
-where they rank or reward it (柳州市…一等奖, 位居温州市第一). Any other place is a passing
+A report names its own place in its title and issuing body (临潭县教育局, 武乡县人民政府)
+and where it speaks as that place (莘县教育系统, 青州教育). It names the places above it
+where they rank or reward it (桂林市…一等奖, 位居嘉兴市第一). Any other place is a passing
 mention: one the report visits, helps or works with (赴…考察, 与…结对) places nothing, and
 one above the report's own level never becomes its own. The report's level is the lowest
 it speaks for (我县, 县委县政府, 《区…计划》, 全县); a masked own place (**市, XX区) stays
 masked, and only the places above it are named.
 
->>> placed = place_report("教育局工作总结\\n阳谷县教育系统有党支部66个。", "", OwnBureau("", "", "", False))
+>>> placed = place_report("教育局年度总结\\n莘县教育系统有党支部40个。", "", OwnBureau("", "", "", False))
 >>> placed.jurisdiction, placed.level, placed.location.city, placed.location.county_code
-('阳谷县', '县', '聊城市', '371521')
+('莘县', '县', '聊城市', '371522')
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
 CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
 
 
-# 市委十二届十四次全会, 省市委全会: a body named only as the holder of a plenum it cites.
+# 市委九届三次全会, 省市委全会: a body named only as the holder of a plenum it cites.
 PLENUM_AFTER = re.compile(r"^(?:第?[0-9一二三四五六七八九十]+届[^，,。；;]{0,8}?全会|全会|全体会议)")
 
 

@@ -535,14 +535,14 @@ def _plain_verb(word: str, words: Lexicons, tags: dict[str, str]) -> bool:
     return tags.get(word) == "v" and len(word) > 1 and word not in words.heads
 
 
-# A school by its number and kind ends a name (城关三小|并入).
+# A school by its number and kind ends a name (城北二小|并入).
 NUMBERED_KIND = re.compile(r"(?:[一二三四五六七八九十]{1,3}|[0-9]{1,3})(?:职中|中|小)$")
 # Words that name no thing: times, pronouns, adverbs (全年, 各, 逐步).
 NAMELESS_TAGS = {"t", "r", "d", "m", "p", "f"}
 
 
 def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags: dict[str, str]) -> bool:
-    """Whether the words before a verb end a name (城关三小|并入) or name nothing (全年|主持),
+    """Whether the words before a verb end a name (城北二小|并入) or name nothing (全年|主持),
     so that the verb starts a new phrase; in 陵水国际|联合学院 it is part of the name."""
     words_before = "".join(token[0] for token in before)
     if not before or words.head_of(words_before) is not None or NUMBERED_KIND.search(words_before):
@@ -551,7 +551,7 @@ def _names_or_nothing(before: list[tuple[str, int, int]], words: Lexicons, tags:
 
 
 def _after_category(name: str, words: Lexicons) -> int:
-    """民办学校铜谷中学: where a name starts after a category written before it as its kind."""
+    """民办学校育英中学: where a name starts after a category written before it as its kind."""
     for at in range(2, len(name) - 1):
         kind = words.head_of(name[:at])
         rest = words.head_of(name[at:])
@@ -575,7 +575,7 @@ def _leading_verb(name: str, tags: dict[str, str]) -> int:
 
 
 def _split_joined_laws(name: str, words: Lexicons) -> list[tuple[int, int]]:
-    """义务教育法未成年人保护法 → two laws written back to back."""
+    """教师法职业教育法 → two laws written back to back."""
     for at in range(3, len(name) - 3):
         left, right = words.head_of(name[:at]), words.head_of(name[at:])
         if (

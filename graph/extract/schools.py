@@ -1,4 +1,4 @@
-"""Schools written as a number and a kind, as people say them: 一中, 49中, 城关三小, **职中.
+"""Schools written as a number and a kind, as people say them: 一中, 35中, 城北二小, **职中.
 
 A school's short name is its number and 中 (中学), 小 (小学) or 职中, after the place it
 belongs to (a place of the gazetteer or of jieba's dictionary, a mask) or alone in a
