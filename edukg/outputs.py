@@ -13,12 +13,20 @@ so two builds never write into each other's files.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_FOLDER = "out"
 GRAPH_FILE = "graph.json"
+BUILD_LOCK = ".build.lock"
+STAGING = ".build-partial"
+_HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,51 @@ class Outputs:
         else:
             folder = Path(DEFAULT_FOLDER)
         return cls(folder, Path(graph) if graph is not None else folder / GRAPH_FILE)
+
+    @contextmanager
+    def staged(self, notify: Callable[[str], object] | None = None) -> Iterator[Outputs]:
+        """Where a build writes, holding the folder's build lock (a second build waits for the
+        first, and ``notify`` is told so): a staging folder inside it, whose graph files and
+        extractions are put in place only once all are whole, with SIGINT, SIGTERM and SIGHUP
+        held back meanwhile, so the folder holds one whole build, never a mix of two. A block
+        that raises leaves the folder as it was.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if notify:
+                    notify(f"waiting for another build into {self.folder} to finish")
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            staging = Outputs(self.folder / STAGING, self.folder / STAGING / GRAPH_FILE)
+            shutil.rmtree(staging.folder, ignore_errors=True)  # what an interrupted build left
+            staging.folder.mkdir()
+            try:
+                yield staging
+                self._publish(staging)
+            finally:
+                shutil.rmtree(staging.folder, ignore_errors=True)
+        finally:
+            os.close(descriptor)
+
+    def _publish(self, staging: Outputs) -> None:
+        """Rename the staged outputs into place (the old extractions go into the staging folder)."""
+        moves = [(staging.graph, self.graph), (staging.graphml, self.graphml)]
+        if self.extractions.is_dir():
+            moves.append((self.extractions, staging.folder / "extractions.old"))
+        moves.append((staging.extractions, self.extractions))
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_BACK)
+        try:
+            for staged, final in moves:
+                try:
+                    if staged.exists():
+                        staged.replace(final)
+                except OSError as error:  # named by the place it should go, not the staging folder
+                    raise OSError(error.errno, error.strerror, str(final)) from None
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     @property
     def graphml(self) -> Path:

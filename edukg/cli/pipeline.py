@@ -154,23 +154,24 @@ def build(
     inputs = list(paths) or [str(sample_reports())]
     files = find_reports(inputs)
     outputs = Outputs.find(out)
-    with _progress(len(files), "build") as bar:
+    with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
+        with _progress(len(files), "build") as bar:
 
-        def advance() -> None:
-            bar.update()
+            def advance() -> None:
+                bar.update()
 
-        result = build_from_paths(
-            files,
-            workers=workers,
-            progress=advance,
-            per_report=to_extraction_file,
-            on_report=ExtractionWriter(outputs.extractions),
-            places=places,
-        )
-    _report_failures(result.failures)
-    if not result.read:
-        raise NothingReadError(inputs, len(files))
-    write_graph_files(result.graph, outputs.graph, outputs.graphml, processes=workers)
+            result = build_from_paths(
+                files,
+                workers=workers,
+                progress=advance,
+                per_report=to_extraction_file,
+                on_report=ExtractionWriter(staging.extractions),
+                places=places,
+            )
+        _report_failures(result.failures)
+        if not result.read:
+            raise NothingReadError(inputs, len(files))
+        write_graph_files(result.graph, staging.graph, staging.graphml, processes=workers)
     click.echo(summary(result))
     click.echo(f"written: {outputs.graph}, {outputs.graphml}, {outputs.extractions}/")
     if load_store:
