@@ -28,6 +28,7 @@ Regenerate ``queries/README.md`` after editing a header with
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -50,7 +51,12 @@ HEADER_KEYS = ("title", "question_zh", "question_en", "columns")
 
 ParameterValue = str | int | float | bool
 
-_KINDS = {bool: "true or false", int: "an integer", float: "a number"}
+INT_RANGE = (-(2**31), 2**31 - 1)
+_KINDS = {
+    bool: "true or false",
+    int: f"an integer from {INT_RANGE[0]} to {INT_RANGE[1]}",
+    float: "a finite number",
+}
 _PARAM = re.compile(r"param (?P<name>[A-Za-z_]\w*):\s*(?P<default>.*?)\s{2,}\((?P<description>.+)\)")
 
 
@@ -80,14 +86,25 @@ class Parameter:
     description: str
 
     def convert(self, value: str) -> ParameterValue:
-        """``value`` (as typed on a command line) as the type of the default."""
+        """``value`` (as typed on a command line) as the type of the default, in the range both
+        stores take: FalkorDB keeps integers such as LIMIT's in 32 bits (2**32 would wrap to 0).
+
+        >>> Parameter("limit", 10, "").convert("5")
+        5
+        """
         try:
             if isinstance(self.default, bool):
                 return {"true": True, "false": False}[value.strip().lower()]
             if isinstance(self.default, int):
-                return int(value)
+                number = int(value)
+                if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+                    raise ValueError(value)
+                return number
             if isinstance(self.default, float):
-                return float(value)
+                real = float(value)
+                if not math.isfinite(real):
+                    raise ValueError(value)
+                return real
         except (KeyError, ValueError):
             kind = _KINDS[type(self.default)]
             raise QueryParameterError(f"parameter {self.name!r} takes {kind}, not {value!r}") from None
