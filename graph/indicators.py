@@ -1,18 +1,18 @@
 """Comparable metrics: the family of an indicator and the year of its report.
 
 A family (``ontology/indicator-families.toml``) groups the names cities give one kind of
-quantity (入园率, 学前三年毛入园率) under one id, with the unit kind its values take, so
+quantity (入园率, 学前教育毛入园率) under one id, with the unit kind its values take, so
 that "compare this indicator across cities" is one query and one table. A metric's year
 is its report's: the year the title names, else the year the text names most.
 
->>> family_of("学前三年毛入园率", "%").id, family_of("新增学位", "个").zh
+>>> family_of("全县学前教育毛入园率", "%").id, family_of("新增学位", "个").zh
 ('preschool-gross-enrolment', '新增学位')
 >>> family_of("上线", "人").id, family_of("上线率", "%").id
 ('exam-passes', 'exam-pass-rate')
 >>> family_of("比去年提高", "个百分点", comparison="比去年提高") is None
 True
->>> report_year("县教育局2021年工作总结及2022年工作计划", "")
-2021
+>>> report_year("区教育局2019年工作总结和2020年工作打算", "")
+2019
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def metric_properties(name: str, unit: str, comparison: str, year: int | None) -
     """The properties that make a Metric node comparable: ``family`` (its id, ``""`` for
     none), ``family_name`` (its Chinese name) and ``year`` (its report's, None if unknown).
 
-    >>> metric_properties("九年义务教育巩固率", "%", "", 2025)
-    {'family': 'compulsory-retention', 'family_name': '九年义务教育巩固率', 'year': 2025}
+    >>> metric_properties("新增公办学位", "个", "", 2025)
+    {'family': 'new-school-places', 'family_name': '新增学位', 'year': 2025}
     """
     family = family_of(name, unit, comparison)
     return {
