@@ -10,6 +10,7 @@ arrive, named after each report's file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 from edukg.graph.export_json import json_text
 from edukg.graph.extract import to_guide_json
 from edukg.records import Extraction
+
+SUFFIX = ".json"
+NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 
 
 def guide_json_text(document: dict[str, Any]) -> str:
@@ -57,7 +61,7 @@ class ExtractionWriter:
     extractions arrive; the folder is made with the first file.
 
     A report whose file name (without suffix) an earlier one already took, from another
-    folder or format, gets its id too.
+    folder or format, gets its id too, and so does one whose name is cut to fit 255 bytes.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -65,10 +69,23 @@ class ExtractionWriter:
         self.taken: set[str] = set()
 
     def __call__(self, file: ExtractionFile) -> None:
-        name = Path(file.source).stem
-        if name in self.taken:
-            name = f"{name}-{file.report.removeprefix('report:')}"
+        stem, tag = Path(file.source).stem, f"-{file.report.removeprefix('report:')}"
+        name = _fitted(stem)
+        if name != stem or name in self.taken:  # shortened names could clash: the id tells them apart
+            name = _fitted(stem, tag)
         if not self.taken:
             self.folder.mkdir(parents=True, exist_ok=True)
         self.taken.add(name)
-        (self.folder / f"{name}.json").write_text(file.text, encoding="utf-8")
+        (self.folder / f"{name}{SUFFIX}").write_text(file.text, encoding="utf-8")
+
+
+def _fitted(stem: str, tag: str = "") -> str:
+    """``stem`` + ``tag``, with ``stem`` cut so the name with ``.json`` fits in a file name's
+    255 bytes (a report's own name may take all 255).
+
+    >>> len(_fitted("报" * 90, "-0123456789abcdef").encode() + b".json")
+    253
+    """
+    while len(os.fsencode(f"{stem}{tag}{SUFFIX}")) > NAME_BYTES:
+        stem = stem[:-1]
+    return stem + tag

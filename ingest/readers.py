@@ -255,22 +255,36 @@ def find_reports(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _files_under(root: Path) -> list[Path]:
+    """The supported files under ``root``, walked with a stack of folders, not recursion (a
+    folder 1,500 deep exceeded Python's recursion limit inside os.walk)."""
     seen: set[str] = set()
     files: list[Path] = []
-
-    def unlisted(error: OSError) -> None:
-        files.append(Path(error.filename))
-
-    for folder, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=True):
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
         real = os.path.realpath(folder)
         if real in seen:
-            dirnames.clear()
             continue
         seen.add(real)
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        files.extend(
-            Path(folder, name)
-            for name in filenames
-            if not name.startswith(".") and Path(name).suffix.lower() in SIZE_LIMIT_MB
-        )
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            files.append(Path(folder))  # reading it says why it cannot be listed
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_folder(entry):
+                folders.append(entry.path)
+            elif Path(entry.name).suffix.lower() in SIZE_LIMIT_MB:
+                files.append(Path(entry.path))
     return sorted(files, key=lambda path: path.parts)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a folder, following symbolic links (a loop or a dangling one is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

@@ -137,3 +137,42 @@ def test_docx_limit_counts_every_member_whatever_its_name(tmp_path: Path) -> Non
     assert bomb.stat().st_size < 10 * 1024 * 1024
     with pytest.raises(InputError, match=r"too large unpacked \(20\d\.\d MB > \d+ MB\)"):
         read_text(bomb)
+
+
+def test_names_at_the_length_limit_build_one_extraction_each(tmp_path: Path) -> None:
+    """Before: a 255-byte file name aborted the build ("File name too long") when its extraction
+    file was named; two long names equal once shortened must not share one."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    stems = ["a" * 251, "报" * 83, "b" * 240 + "one", "b" * 240 + "two"]
+    for index, stem in enumerate(stems):
+        (reports / f"{stem}.txt").write_text(f"{GOOD}\n第{index + 1}项工作。", encoding="utf-8")
+    out = tmp_path / "out"
+    written = []
+    from edukg.graph.export_extractions import ExtractionWriter, to_extraction_file
+
+    writer = ExtractionWriter(out)
+    result = build_from_paths([reports], per_report=to_extraction_file, on_report=writer)
+    assert (result.read, result.failures) == (len(stems), ())
+    written = sorted(out.iterdir())
+    assert len(written) == len(stems)
+    assert all(len(path.name.encode()) <= 255 for path in written)
+
+
+def test_a_folder_1500_deep_is_walked(tmp_path: Path) -> None:
+    """Before: os.walk recursed once per level, and 1,500 levels raised RecursionError."""
+    from edukg.ingest import find_reports
+
+    deep = tmp_path
+    for _ in range(1500):  # one level at a time: pathlib's and os.makedirs's own recursion stops sooner
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "report.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "top.txt").write_text(GOOD, encoding="utf-8")
+    try:
+        assert find_reports([tmp_path]) == [deep / "report.txt", tmp_path / "top.txt"]
+    finally:  # shutil.rmtree, which cleans pytest's folders, recurses once per level too
+        (deep / "report.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
