@@ -25,6 +25,7 @@ FIGURES = (
     "time(20) / time(10) of edukg build",
     "peak memory of edukg build, 20 reports",
     "load into the embedded FalkorDB",
+    "restart of the embedded FalkorDB holding that graph",
 )
 
 
