@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from edukg.graph.export_json import json_text
+from edukg.graph.export_json import json_text, naming
 from edukg.graph.extract import to_guide_json
 from edukg.records import Extraction
 
@@ -76,7 +76,9 @@ class ExtractionWriter:
         if not self.taken:
             self.folder.mkdir(parents=True, exist_ok=True)
         self.taken.add(name)
-        (self.folder / f"{name}{SUFFIX}").write_text(file.text, encoding="utf-8")
+        path = self.folder / f"{name}{SUFFIX}"
+        with naming(path):
+            path.write_text(file.text, encoding="utf-8")
 
 
 def _fitted(stem: str, tag: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +107,24 @@ def node_link_records(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, A
 
 
 def write_lines(lines: Iterable[str], path: str | Path) -> Path:
-    """Write ``lines`` to ``path`` (UTF-8) as they come, making its folder if needed."""
+    """Write ``lines`` to ``path`` (UTF-8) as they come, making its folder if needed; an error
+    of the writes (a full disk) names ``path``, which the system's error does not."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as file:
+    with naming(path), path.open("w", encoding="utf-8") as file:  # closing flushes: inside too
         file.writelines(lines)
     return path
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Give an OSError raised in the block without a file name the name ``path``."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:

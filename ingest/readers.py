@@ -38,6 +38,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _MAX_CONTROL_SHARE = 0.01
+_MIN_PLAIN_SHARE = 0.9
 _UNDECODABLE = "cannot decode as UTF-8, GB18030 or UTF-16"
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _KEEP_SPACE = frozenset({"pre", "textarea"})
@@ -97,7 +98,10 @@ def decode_text(data: bytes, path: object) -> str:
             # UTF-32 starts with the UTF-16 LE BOM and reads as UTF-16 full of NULs.
             if text is None or "\x00" in text:
                 raise InputError(path, _UNDECODABLE)
-            return text
+            return text.removeprefix("\ufeff")
+    unmarked = _utf16_without_bom(data)
+    if unmarked is not None:
+        return unmarked
     if _looks_binary(data):
         raise InputError(path, "binary data, not text")
     try:
@@ -105,7 +109,11 @@ def decode_text(data: bytes, path: object) -> str:
     except UnicodeDecodeError:
         pass
     else:
-        if text.isascii() or _CJK.search(text):
+        if text.isascii():
+            # UTF-7 is ASCII: Chinese in it reads as +base64- runs unless decoded.
+            utf7 = _decode_or_none(data, "utf-7") if b"+" in data else None
+            return utf7.removeprefix("\ufeff") if utf7 and _CJK.search(utf7) else text
+        if _CJK.search(text):
             return text
         gb18030 = _decode_or_none(data, "gb18030")
         return gb18030 if gb18030 and _CJK.search(gb18030) else text
@@ -114,6 +122,24 @@ def decode_text(data: bytes, path: object) -> str:
     if decoded is None:
         raise InputError(path, _UNDECODABLE)
     return decoded
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``data`` as UTF-16 of either byte order when it has no BOM but reads as Chinese text
+    (line breaks and digits are where the NUL bytes come from), else None."""
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    readings = [text for codec in ("utf-16-le", "utf-16-be") if (text := _decode_or_none(data, codec))]
+    for text in sorted(readings, key=_plain_share, reverse=True):
+        if _CJK.search(text) and _plain_share(text) >= _MIN_PLAIN_SHARE:
+            return text
+    return None
+
+
+def _plain_share(text: str) -> float:
+    """The share of ``text`` that is Chinese, CJK punctuation or printable ASCII and line breaks."""
+    plain = len(_CJK.findall(text)) + sum(1 for char in text if " " <= char <= "~" or char in "\t\n\r")
+    return plain / len(text)
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -25,6 +25,9 @@ FORMATS = ("table", "csv", "json")
 
 # a run of letters with its trailing spaces, or one wide (CJK) character: where a line may break
 _BREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+")
+# What a terminal acts on instead of showing: C0 and C1 controls (U+009B is a one-byte CSI),
+# DEL, and the bidi controls that reorder what follows them.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ class Result:
 
 def to_table(result: Result) -> str:
     """Aligned columns for a terminal (CJK characters count two cells), then the row count."""
-    cells = [list(result.columns)] + [[_cell(value) for value in row] for row in result.rows]
+    cells = [list(result.columns)] + [[_shown(_cell(value)) for value in row] for row in result.rows]
     widths = [max(_width(line[column]) for line in cells) for column in range(len(result.columns))]
     lines = [_line(cells[0], widths), _line(["-" * width for width in widths], widths)]
     lines += [_line(line, widths) for line in cells[1:]]
@@ -59,8 +62,9 @@ def to_csv(result: Result) -> str:
 
 
 def to_json(result: Result) -> str:
-    """A JSON array of one object per row, keys in column order."""
-    return json.dumps(result.records(), ensure_ascii=False)
+    """A JSON array of one object per row, keys in column order; terminal controls escaped
+    (``\\u009b``), the same value to any JSON reader."""
+    return _shown(json.dumps(result.records(), ensure_ascii=False))
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -112,6 +116,16 @@ def to_listing(queries: Mapping[str, Mapping[str, Any]], width: int, indent: str
 def render(result: Result, format: str) -> str:
     """``result`` in one of FORMATS."""
     return {"table": to_table, "csv": to_csv, "json": to_json}[format](result)
+
+
+def _shown(text: str) -> str:
+    """``text`` for a terminal: each terminal control as its escape (``\\u202e``), so a value
+    can neither move the cursor nor reorder the line, and a line break stays in its cell.
+
+    >>> _shown("a\\u202eb")
+    'a\\\\u202eb'
+    """
+    return _TERMINAL_CONTROLS.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def _cell(value: Any) -> str:
