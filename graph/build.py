@@ -396,9 +396,13 @@ def _extract_then(
 ) -> Any:
     try:
         extraction = extract_path(path, places)
+        return then(extraction) if then else extraction
     except InputError as error:
         return Failure(error.path, error.reason)
-    return then(extraction) if then else extraction
+    except Exception as error:  # a fault on one report's text costs that report only, said by name
+        return Failure(
+            str(path), f"could not be extracted ({type(error).__name__}: {error}); please report it"
+        )
 
 
 def _in_workers(paths: Sequence[Path], workers: int) -> bool:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from edukg.graph.build import build_from_paths
+from edukg.graph.build import Failure, build_from_paths, iter_extractions
 from edukg.ingest.readers import read_text
+from edukg.records import Extraction
 
 GOOD = "某市教育局2023年工作总结。全市各级学校认真开展教育教学工作。"
 
@@ -176,3 +177,22 @@ def test_a_folder_1500_deep_is_walked(tmp_path: Path) -> None:
         while deep != tmp_path:
             deep.rmdir()
             deep = deep.parent
+
+
+def fails_on_the_second(extraction: Extraction) -> str:
+    """What a fault in extraction's later steps looks like: an error on one report's text."""
+    if "第2项" in extraction.report.text:
+        raise ValueError("a fault on this report's text")
+    return extraction.report.source
+
+
+def test_a_fault_on_one_report_is_its_failure_alone(tmp_path: Path) -> None:
+    paths = []
+    for index in range(3):
+        paths.append(tmp_path / f"r{index}.txt")
+        paths[-1].write_text(f"{GOOD}\n第{index + 1}项工作。", encoding="utf-8")
+    outcomes = list(iter_extractions(paths, then=fails_on_the_second))
+    assert outcomes[0] == "r0.txt" and outcomes[2] == "r2.txt"
+    assert outcomes[1] == Failure(
+        str(paths[1]), "could not be extracted (ValueError: a fault on this report's text); please report it"
+    )
