@@ -121,7 +121,9 @@ def db_status(outputs: Outputs) -> None:
     from edukg.graph import embedded
 
     running = embedded.status(outputs.folder)
-    click.echo(f"running: {running.where}" if running else "not running")
+    progress = embedded.loading(running) if running else None
+    state = f" (loading its data: {progress:.0f} % read)" if progress is not None else ""
+    click.echo(f"running: {running.where}{state}" if running else "not running")
 
 
 @export.command("neo4j-import")
