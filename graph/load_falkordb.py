@@ -14,20 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import Statement
+from edukg.graph.load_store import Statement, public_uri
 from edukg.ontology import check_label
 
-CONNECT_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 5.0  # seconds to connect and to answer a ping
+READ_TIMEOUT = 300.0  # seconds any one query may take to answer; a server that never answers fails
 CONSTRAINT_TIMEOUT = 30.0
 WRITE_LOCK_TIMEOUT = 60.0  # longer than any one batch takes; the lock of a killed load expires
-
-
-def _public(url: str) -> str:
-    """``url`` without user and password."""
-    parts = urlsplit(url)
-    if parts.scheme == "unix":
-        return f"unix://{parts.path}"
-    return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}"
 
 
 def _reason(error: Exception) -> str:
@@ -60,6 +53,7 @@ class FalkorStore:
         import falkordb
         import redis
 
+        description = f"FalkorDB graph {graph!r} at {where or public_uri(url, default_port=6379)}"
         parts = urlsplit(url)
         options: dict[str, Any] = {
             "socket_connect_timeout": CONNECT_TIMEOUT,
@@ -72,10 +66,12 @@ class FalkorStore:
             options.update(
                 host=parts.hostname or "127.0.0.1", port=parts.port or 6379, ssl=parts.scheme == "falkors"
             )
-        description = f"FalkorDB graph {graph!r} at {where or _public(url)}"
         try:
-            database = falkordb.FalkorDB(**options)
-            database.connection.ping()
+            # A server that accepts and never answers fails the ping within CONNECT_TIMEOUT;
+            # the client's own connections wait up to READ_TIMEOUT for a query's answer.
+            with redis.Redis(**options, socket_timeout=CONNECT_TIMEOUT) as probe:
+                probe.ping()
+            database = falkordb.FalkorDB(**options, socket_timeout=READ_TIMEOUT)
         except redis.RedisError as error:
             raise StoreError(f"cannot use {description}: {_reason(error)}") from None
         return cls(database, graph, description)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import Statement
+from edukg.graph.load_store import Statement, public_uri
 from edukg.ontology import check_label
 
 CONNECT_TIMEOUT = 5.0  # seconds per connection attempt; an unreachable server fails within 10 s
@@ -43,11 +42,6 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def _public(uri: str) -> str:
-    parts = urlsplit(uri)
-    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-
-
 class Neo4jStore:
     """One Neo4j database reached through a driver."""
 
@@ -62,7 +56,7 @@ class Neo4jStore:
         import neo4j
         from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-        description = f"Neo4j at {_public(uri)} (database {database or 'default'}, user {user})"
+        description = f"Neo4j at {public_uri(uri)} (database {database or 'default'}, user {user})"
         try:
             driver = neo4j.GraphDatabase.driver(
                 uri,
@@ -76,7 +70,9 @@ class Neo4jStore:
             )
         except (ValueError, DriverError) as error:
             # The driver quotes a URI it refuses, with any password written in it.
-            raise StoreError(f"cannot use {description}: {str(error).replace(uri, _public(uri))}") from None
+            raise StoreError(
+                f"cannot use {description}: {str(error).replace(uri, public_uri(uri))}"
+            ) from None
         try:
             driver.verify_connectivity()
         except AuthError:
