@@ -196,8 +196,9 @@ def measure_extraction(texts: Sequence[str], rounds: int) -> tuple[Figure, Figur
         "extraction time / jieba.lcut time",
         ratio,
         "x",
-        target="<= 3",
-        met=ratio <= 3,
+        # The extractor reads a report with eight finders and a gazetteer (issue 17 allows 4x).
+        target="<= 4",
+        met=ratio <= 4,
         detail="median of the rounds' ratios: "
         + "; ".join(f"{ours:.2f} s vs {jieba:.2f} s" for ours, jieba in rounds_seconds)
         + " for jieba.lcut over the same text",
