@@ -286,3 +286,41 @@ def store_contents(
 def contents() -> Callable[[Any], Any]:
     """``store_contents``: ``contents(store) -> (nodes, edges)``, for FalkorDB and Neo4j alike."""
     return store_contents
+
+
+def _programme_chain(nodes: int) -> Any:
+    """A chain of Programme nodes, each PART_OF the next, all from one report."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    report = "report:0000000000000001"
+    graph.add_node(report, label="Report", name="r", source="r.txt", reports=[report])
+    for index in range(nodes):
+        mention = [{"report": report, "start": index, "end": index + 4, "sentence": index}]
+        graph.add_node(
+            f"programme:{index:016x}",
+            label="Programme",
+            name=f"项目{index}",
+            reports=[report],
+            mentions=mention,
+        )
+    for index in range(nodes - 1):
+        evidence = [
+            {"report": report, "sentence": index, "start": 0, "end": 4, "text": "文本", "status": "reported"}
+        ]
+        graph.add_edge(
+            f"programme:{index:016x}",
+            f"programme:{index + 1:016x}",
+            key="PART_OF",
+            type="PART_OF",
+            reports=[report],
+            evidence=evidence,
+            status="reported",
+        )
+    return graph
+
+
+@pytest.fixture(scope="session")
+def programme_chain() -> Callable[[int], Any]:
+    """Graphs large enough to kill a load mid-way: ``programme_chain(n)`` has n Programme nodes."""
+    return _programme_chain

@@ -272,39 +272,11 @@ def test_wrong_password_is_a_clear_error(falkordb_server: Any, acl_user: str, fr
     store.close()
 
 
-def synthetic_graph(nodes: int) -> nx.MultiDiGraph:
-    """A chain of Programme nodes, each PART_OF the next, all from one report."""
-    graph = nx.MultiDiGraph()
-    report = "report:0000000000000001"
-    graph.add_node(report, label="Report", name="r", source="r.txt", reports=[report])
-    for index in range(nodes):
-        mention = [{"report": report, "start": index, "end": index + 4, "sentence": index}]
-        graph.add_node(
-            f"programme:{index:016x}",
-            label="Programme",
-            name=f"项目{index}",
-            reports=[report],
-            mentions=mention,
-        )
-    for index in range(nodes - 1):
-        evidence = [
-            {"report": report, "sentence": index, "start": 0, "end": 4, "text": "文本", "status": "reported"}
-        ]
-        graph.add_edge(
-            f"programme:{index:016x}",
-            f"programme:{index + 1:016x}",
-            key="PART_OF",
-            type="PART_OF",
-            reports=[report],
-            evidence=evidence,
-            status="reported",
-        )
-    return graph
-
-
 @pytest.mark.slow
-def test_server_killed_mid_load_then_rerun_completes(tmp_path: Path) -> None:
-    graph = synthetic_graph(3000)
+def test_server_killed_mid_load_then_rerun_completes(
+    tmp_path: Path, programme_chain: Callable[[int], nx.MultiDiGraph]
+) -> None:
+    graph = programme_chain(3000)
     server = embedded.start(tmp_path)
     statements_done = []
 

@@ -242,47 +242,20 @@ def test_loads_at_once_keep_every_mention_of_a_shared_node(
     assert row == {"reports": reports, "mentions": reports}
 
 
-def chain_graph(nodes: int) -> nx.MultiDiGraph:
-    """A chain of Programme nodes, each PART_OF the next, all from one report."""
-    graph = nx.MultiDiGraph()
-    report = "report:0000000000000001"
-    graph.add_node(report, label="Report", name="r", source="r.txt", reports=[report])
-    for index in range(nodes):
-        mention = [{"report": report, "start": index, "end": index + 4, "sentence": index}]
-        graph.add_node(
-            f"programme:{index:016x}",
-            label="Programme",
-            name=f"项目{index}",
-            reports=[report],
-            mentions=mention,
-        )
-    for index in range(nodes - 1):
-        evidence = [
-            {"report": report, "sentence": index, "start": 0, "end": 4, "text": "文本", "status": "reported"}
-        ]
-        graph.add_edge(
-            f"programme:{index:016x}",
-            f"programme:{index + 1:016x}",
-            key="PART_OF",
-            type="PART_OF",
-            reports=[report],
-            evidence=evidence,
-            status="reported",
-        )
-    return graph
-
-
 def programmes(store: Neo4jStore) -> int:
     return int(store.read(Statement("MATCH (n:`Programme`) RETURN count(n) AS count"))[0]["count"])
 
 
 @pytest.mark.slow
 def test_load_killed_midway_then_rerun_gives_exact_counts(
-    neo4j_server: Any, neo4j_store: Neo4jStore, tmp_path: Path
+    neo4j_server: Any,
+    neo4j_store: Neo4jStore,
+    tmp_path: Path,
+    programme_chain: Callable[[int], nx.MultiDiGraph],
 ) -> None:
     """The `edukg load` process is killed between batches; each batch was one transaction."""
     programmes_in_graph = 4000
-    graph = chain_graph(programmes_in_graph)
+    graph = programme_chain(programmes_in_graph)
     graph_path = str(write_graph(graph, tmp_path / "graph.json"))
     command = [str(EDUKG), "load", "--graph", graph_path, "--uri", neo4j_server.uri, "--batch-size", "100"]
     environment = {**os.environ, "NEO4J_USER": neo4j_server.user, "NEO4J_PASSWORD": neo4j_server.password}
@@ -303,9 +276,11 @@ def test_load_killed_midway_then_rerun_gives_exact_counts(
     assert count_elements(neo4j_store) == sizes(graph)
 
 
-def test_a_failed_batch_leaves_nothing_of_itself(neo4j_store: Neo4jStore) -> None:
+def test_a_failed_batch_leaves_nothing_of_itself(
+    neo4j_store: Neo4jStore, programme_chain: Callable[[int], nx.MultiDiGraph]
+) -> None:
     """Neo4j refuses a list of mixed types as a property: the batch holding it writes nothing."""
-    graph = chain_graph(10)
+    graph = programme_chain(10)
     graph.nodes["programme:0000000000000006"]["aliases"] = ["别名", 1]
     with pytest.raises(StoreError, match=r"stopped after 4 of 11 nodes and 0 of 9 relationships") as caught:
         load_graph(graph, neo4j_store, batch_size=4)
