@@ -230,40 +230,35 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
     stop = re.search(r"[，,。；;：:、（）()《》“”‘’\s等和与及的]", tail)
     if stop:
         tail = tail[: stop.start()]
+    tail_words = segmenter().tokens(tail)  # once for the tail, not once for each cut
     for cut in range(len(tail), 0, -1):
         head = words.head_of(tail[:cut])
         if head is None:
             continue
         rest = tail[cut:]
         ends_name = (
-            not rest or re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", rest) is not None
-        )
-        ends_name = (
-            ends_name
+            not rest
+            or re.match(rf"[0-9０-９{MASK_IN_CLASS}一二三四五六七八九十两]", rest) is not None
             or any(rest.startswith(word) for word in (*words.verbs, *words.stopwords))
-            or _word_ends_at(tail, cut)
+            # “十四五”规划|收官: the head ends a word of the tail, so what follows is another
+            # word (in “…”大学生 the head 大学 is inside one)
+            or any(end == cut for _, _, end in tail_words)
         )
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
         joint = tail.startswith("暨") and head.type == "Campaign"
-        between = [token for token, _, end in segmenter().tokens(tail) if end <= cut - len(head.word)]
+        between = [word for word, _, end in tail_words if end <= cut - len(head.word)]
         if not ends_name or (
             not joint
             and (
                 # a verb (获, 推进) or a preposition or conjunction (“…”第一书记|对|…学校) between the
                 # marks and the head ends the name before it
-                any(words.verb_role(token) for token in between)
-                or any(segmenter().tags.get(token) in JOINING_TAGS for token in between)
+                any(words.verb_role(word) for word in between)
+                or any(segmenter().tags.get(word) in JOINING_TAGS for word in between)
             )
         ):
             return None
         return position + cut, head
     return None
-
-
-def _word_ends_at(tail: str, cut: int) -> bool:
-    """“十四五”规划|收官: the head is a whole word of the text after the marks, so what follows
-    it is another word (in “…”大学生 the head 大学 is inside one)."""
-    return any(end == cut for _, _, end in segmenter().tokens(tail))
 
 
 def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
