@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -324,3 +324,23 @@ def _programme_chain(nodes: int) -> Any:
 def programme_chain() -> Callable[[int], Any]:
     """Graphs large enough to kill a load mid-way: ``programme_chain(n)`` has n Programme nodes."""
     return _programme_chain
+
+
+class ChangedReport(NamedTuple):
+    before: Any  # the graph of the sample reports
+    after: Any  # the same, with the first report's file holding half its text
+    old_id: str  # the id of the first report before it changed
+
+
+@pytest.fixture
+def changed_report(sample_reports: list[Path], tmp_path: Path) -> ChangedReport:
+    """A report whose file changed between two builds: what every store must replace."""
+    from edukg.graph.build import build_from_paths
+
+    changed = tmp_path / sample_reports[0].name
+    text = sample_reports[0].read_text(encoding="utf-8")
+    changed.write_text(text[: len(text) // 2], encoding="utf-8")
+    before = build_from_paths(sample_reports).graph
+    after = build_from_paths([changed, *sample_reports[1:]]).graph
+    old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
+    return ChangedReport(before, after, old_id)

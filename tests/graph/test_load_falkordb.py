@@ -31,6 +31,7 @@ from edukg.graph.load_store import (
 )
 
 Contents = Callable[[Any], tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]]
+ChangedReport = tuple[Any, Any, str]  # conftest's changed_report: before, after, the old id
 
 
 def support(
@@ -192,17 +193,11 @@ def test_remove_unknown_report_is_a_clear_error(
 def test_changed_report_replaces_its_facts(
     falkordb_server: Any,
     fresh_graph_name: str,
-    sample_reports: list[Path],
-    tmp_path: Path,
+    changed_report: ChangedReport,
     contents: Contents,
 ) -> None:
     """Same file name, new text: the old report's facts go, the new ones come, the others stay."""
-    changed = tmp_path / sample_reports[0].name
-    text = sample_reports[0].read_text(encoding="utf-8")
-    changed.write_text(text[: len(text) // 2], encoding="utf-8")
-    before = build_from_paths(sample_reports).graph
-    after = build_from_paths([changed, *sample_reports[1:]]).graph
-    old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
+    before, after, old_id = changed_report
     with (
         open_store(falkordb_server.url, database=f"{fresh_graph_name}_x") as store,
         open_store(falkordb_server.url, database=f"{fresh_graph_name}_y") as expected,

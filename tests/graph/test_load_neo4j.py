@@ -52,6 +52,7 @@ from edukg.ontology import node_labels, relation_types
 
 EDUKG = Path(sys.executable).with_name("edukg")
 Contents = Callable[[Any], Any]
+ChangedReport = tuple[Any, Any, str]  # conftest's changed_report: before, after, the old id
 
 
 def connect(server: Any, uri: str | None = None) -> Neo4jStore:
@@ -147,15 +148,10 @@ def test_remove_report_leaves_what_the_other_reports_load(
 
 
 def test_changed_report_replaces_its_facts(
-    neo4j_store: Neo4jStore, contents: Contents, sample_reports: list[Path], tmp_path: Path
+    neo4j_store: Neo4jStore, contents: Contents, changed_report: ChangedReport
 ) -> None:
     """Same file name, new text: the old report's facts go, the new ones come, the others stay."""
-    changed = tmp_path / sample_reports[0].name
-    text = sample_reports[0].read_text(encoding="utf-8")
-    changed.write_text(text[: len(text) // 2], encoding="utf-8")
-    before = build_from_paths(sample_reports).graph
-    after = build_from_paths([changed, *sample_reports[1:]]).graph
-    old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
+    before, after, old_id = changed_report
     load_graph(before, neo4j_store)
     summary = load_graph(after, neo4j_store)
     assert summary.replaced_reports == (old_id,)
