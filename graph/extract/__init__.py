@@ -24,6 +24,8 @@ from edukg.graph.extract.mentions import (
     own_bureau_mentions,
     quoted_mentions,
     titled_mentions,
+    unmarked_title_mentions,
+    with_official_forms,
 )
 from edukg.graph.extract.metrics import MetricMention, find_metrics
 from edukg.graph.extract.numbered import numbered_set_mentions
@@ -121,7 +123,11 @@ def _sentence_mentions(
     """The entity mentions and the metrics of one sentence, from its words."""
     sentence = report.sentences[index]
     text, start, end = report.text, sentence.start, sentence.end
-    marked = titled_mentions(text, start, end, index, words) + quoted_mentions(text, start, end, index, words)
+    marked = (
+        titled_mentions(text, start, end, index, words)
+        + quoted_mentions(text, start, end, index, words)
+        + unmarked_title_mentions(text, start, end, index, words)
+    )
     edges = {start + edge for _, word_start, word_end in tokens for edge in (word_start, word_end)}
     persons = person_mentions(text, start, end, index, words, segmenter().tags, edges)
     spans = [(c.start, c.end) for c in marked + persons]
@@ -135,7 +141,8 @@ def _sentence_mentions(
     sets = numbered_set_mentions(text, start, end, index, edges)
     found = marked + persons + headed + own + bare + schools + designations + sets
     everything = [c for c in found if not _occasion(report, c)]
-    candidates = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
+    kept = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
+    candidates = with_official_forms(kept, text, start, end)
     name_spans = marked_spans(candidates, text, start, end)
     metrics = find_metrics(text, start, end, index, tokens, words, name_spans, segmenter().tags)
     return [c for c in candidates if not _counted(c, metrics)], metrics
@@ -201,8 +208,9 @@ class _Grouping:
             key = self.key_of_name.get((candidate.type, self.identity(name))) or self._new_key(
                 candidate.type, name
             )
-        if name not in self.forms[key]:
-            self.forms[key].append(name)
+        for form in (name, candidate.written_with):
+            if form and form not in self.forms[key]:
+                self.forms[key].append(form)
         scope = SCOPE_WORD.match(name)
         if scope and len(name) - scope.end() >= 4 and name[scope.end() :] not in self.forms[key]:
             self.forms[key].append(name[scope.end() :])

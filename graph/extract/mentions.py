@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from edukg.graph.extract.lexicons import Head, Lexicons, segmenter
 from edukg.text import MASK_CLASS, MASK_IN_CLASS, MASK_LETTERS, MASK_SYMBOLS, strip_quotes
 
 PUNCTUATION = set("，,。.；;：:、！!？?（）()【】[]《》“”‘’「」『』\"'　 —…·/\n")
-TITLED = re.compile(r"《([^《》\n]{1,80})》")
+# A title may hold one title of its own (《…关于印发《…办法》的通知》): both are names.
+TITLED = re.compile(r"《((?:[^《》\n]|《[^《》\n]{1,80}》){1,80})》")
+INNER_TITLED = re.compile(r"《([^《》\n]{1,80})》")
 QUOTED = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’“”\n]{1,30})’")
 TRIAL = re.compile(
     rf"[（(](?:试行|暂行|修订|征求意见稿|\d{{4}}[-－—–]+\d{{4}}年?|{MASK_CLASS}{{2,4}}[-－—–]+{MASK_CLASS}{{2,4}}年?)[）)]$"
@@ -69,6 +71,9 @@ class Candidate:
     marked: bool  # in quote or book-title marks
     verb: str  # the verb that governs the mention ("" when none)
     head: str
+    # The name as written with the field words before it (教育“十四五”规划, 党组织领导下的校长负责制):
+    # another form of the same name, kept as an alias.
+    written_with: str = ""
 
 
 def _surface(text: str, start: int, end: int) -> tuple[int, int]:
@@ -151,10 +156,19 @@ def _type_of(head: Head, name: str, verb: str, words: Lexicons) -> str:
     return head.type
 
 
+def _titles(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Each 《…》 of ``text[start:end]``, and the titles nested in it."""
+    found = []
+    for match in TITLED.finditer(text, start, end):
+        found.append(match)
+        found.extend(INNER_TITLED.finditer(text, match.start(1), match.end(1)))
+    return found
+
+
 def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
     """Names in 《》, typed by their head; a head word after 》 makes an outer name too."""
     found = []
-    for match in TITLED.finditer(text, start, end):
+    for match in _titles(text, start, end):
         inner_start, inner_end = match.span(1)
         raw = text[inner_start:inner_end]
         trial = TRIAL.search(raw)
@@ -175,6 +189,8 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             kind, head_word = "Document", ""
         verb = verb_before(text, match.start(), start, words)
         found.append(Candidate(inner_start, inner_end, name, kind, sentence, True, verb, head_word))
+        if kind == "Policy":
+            found.extend(_issuer(text, inner_start, inner_end, sentence, words))
         outer = _head_after(text, match.end(), end, words)
         if outer:
             outer_end, outer_head = outer
@@ -192,6 +208,54 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
                 )
             )
     return found
+
+
+# An unmarked title (关于推动…的实施意见): 关于, what it is about, 的, and a document's head.
+UNMARKED_TITLE = re.compile(r"关于[^，,。；;：:、！？!?《》“”（）()\n]{2,48}?的")
+# The issuer that opens a title (…委员会|关于印发…的通知) is a body the text names.
+ISSUER_END = "关于"
+
+
+def unmarked_title_mentions(
+    text: str, start: int, end: int, sentence: int, words: Lexicons
+) -> list[Candidate]:
+    """Titles written without 《》: 关于…的 and a policy or document head right after 的."""
+    found = []
+    for match in UNMARKED_TITLE.finditer(text, start, end):
+        after = text[match.end() : min(end, match.end() + 6)]
+        heads = (words.heads.get(after[:length]) for length in range(len(after), 0, -1))
+        head = next((head for head in heads if head is not None and head.type == "Policy"), None)
+        if head is None:
+            continue
+        head_word = head.word
+        name_end = match.end() + len(head_word)
+        verb = verb_before(text, match.start(), start, words)
+        found.append(
+            Candidate(
+                match.start(),
+                name_end,
+                text[match.start() : name_end],
+                head.type,
+                sentence,
+                False,
+                verb,
+                head_word,
+            )
+        )
+    return found
+
+
+def _issuer(text: str, inner_start: int, inner_end: int, sentence: int, words: Lexicons) -> list[Candidate]:
+    """The body that opens a title before 关于 (…督导委员会关于印发…的通知)."""
+    position = text.find(ISSUER_END, inner_start, inner_end)
+    if position <= inner_start:
+        return []
+    issuer = text[inner_start:position]
+    head = words.head_of(issuer)
+    if head is None or head.type != "Bureau" or len(issuer) <= len(head.word):
+        return []
+    # Named in the title's own marks, so a name of its own inside the title's.
+    return [Candidate(inner_start, position, issuer, "Bureau", sentence, True, "", head.word)]
 
 
 LISTED_BEFORE = re.compile(r"(?:[^，,。；;：:、]{1,20}、)*[^，,。；;：:、]{1,20}等$")
@@ -245,20 +309,46 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
             or any(end == cut for _, _, end in tail_words)
         )
         # “X”暨Y启动大会: 暨 joins a second event into one name, whose words may be verbs.
+        if not ends_name:
+            continue  # a head inside a longer word (学习教育|常态化|制度化): a shorter cut may end one
         joint = tail.startswith("暨") and head.type == "Campaign"
         between = [word for word, _, end in tail_words if end <= cut - len(head.word)]
-        if not ends_name or (
-            not joint
-            and (
-                # a verb (获, 推进) or a preposition or conjunction (“…”第一书记|对|…学校) between the
-                # marks and the head ends the name before it
-                any(words.verb_role(word) for word in between)
-                or any(segmenter().tags.get(word) in JOINING_TAGS for word in between)
-            )
+        if not joint and (
+            # a verb (获, 推进) or a preposition or conjunction (“…”第一书记|对|…学校) between the
+            # marks and the head ends the name before it
+            any(words.verb_role(word) for word in between)
+            or any(segmenter().tags.get(word) in JOINING_TAGS for word in between)
         ):
             return None
         return position + cut, head
     return None
+
+
+MODIFIER_WORDS = 3  # field words a name may carry before it (中小学德育“红扣子”工程)
+QUOTE_MARKS = "“”‘’\"'「」"
+SCOPE_WORDS = ("全市", "全区", "全县", "全省")
+
+
+def _field_words_before(text: str, position: int, floor: int, words: Lexicons) -> str:
+    """The nouns right before ``position`` that narrow a name to a field (义务教育|“双减”改革);
+    a verb, a function word, a scope (全市) or the report's own place (我县) ends them."""
+    before = re.split(r"[^\u4e00-\u9fff]", text[max(floor, position - 10) : position])[-1]
+    tags = segmenter().tags
+    taken: list[str] = []
+    for word, _, _ in reversed(segmenter().tokens(before)):
+        if (
+            len(taken) == MODIFIER_WORDS
+            or len(word) < 2  # 我|县, 市: a place or a particle, not a field
+            or tags.get(word) in {"v", "r"}
+            or _is_boundary(word, words, tags)
+            or words.verb_role(word)
+            or word in words.own_bureau
+            or word in SCOPE_WORDS
+            or getattr(words.head_of(word), "type", "") in ORGANISATIONS - {"Institution"}
+        ):
+            break
+        taken.append(word)
+    return "".join(reversed(taken))
 
 
 def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexicons) -> list[Candidate]:
@@ -284,12 +374,18 @@ def quoted_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             kind = _type_of(head, name, verb, words)
             if kind == "Institution" and NUMBERED_FORMULA.match(name[: len(name) - len(head.word)]):
                 continue
-            found.append(Candidate(span_start, span_end, name, kind, sentence, True, verb, head.word))
+            field = (
+                _field_words_before(text, match.start(), start, words) if span_start == match.start() else ""
+            )
+            written_with = field + name if field else ""
+            found.append(
+                Candidate(span_start, span_end, name, kind, sentence, True, verb, head.word, written_with)
+            )
     return found
 
 
 def marked_spans(candidates: list[Candidate], text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in TITLED.finditer(text, start, end)]
+    spans = [(m.start(), m.end()) for m in _titles(text, start, end)]
     spans += [(m.start(), m.end()) for m in QUOTED.finditer(text, start, end)]
     spans += [(c.start, c.end) for c in candidates]
     return spans
@@ -647,7 +743,8 @@ def _is_category(name: str, head: Head, words: Lexicons) -> bool:
 def _effort_name(name: str, words: Lexicons) -> bool:
     """Whether ``name`` names an effort: by its head word, or as a national concept (主题教育)."""
     head = words.head_of(name)
-    return (head.type if head is not None else _standalone_concepts()[1].get(name)) in EFFORTS
+    standalone = _standalone_concepts()[1].get(name)
+    return (head.type if head is not None else standalone[1] if standalone else None) in EFFORTS
 
 
 @cache
@@ -680,18 +777,50 @@ def own_bureau_mentions(
 
 
 @cache
-def _standalone_concepts() -> tuple[re.Pattern[str], dict[str, str]]:
+def _standalone_concepts() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """The pattern of standalone concepts' variants, and each variant's (concept id, type)."""
     from edukg.ontology.concepts import concepts
 
-    types = {v: c.entity_type for c in concepts() if c.standalone for v in c.variants}
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(types, key=len, reverse=True)))
-    return pattern, types
+    found = {v: (c.id, c.entity_type) for c in concepts() if c.standalone for v in c.variants}
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(found, key=len, reverse=True)))
+    return pattern, found
+
+
+@cache
+def _official_forms() -> re.Pattern[str]:
+    """Every name and phrasing of the concept scheme's initiatives, longest first."""
+    from edukg.ontology.concepts import concepts
+
+    forms = {form for c in concepts() for form in (*c.variants, *c.hidden) if len(form) > 3}
+    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
+
+
+def with_official_forms(candidates: list[Candidate], text: str, start: int, end: int) -> list[Candidate]:
+    """A name that ends an official initiative's name as the report writes it (党组织领导下的|校长负责制)
+    keeps that written form as an alias."""
+    ends = {match.end(): match for match in _official_forms().finditer(text, start, end)}
+    found = []
+    for candidate in candidates:
+        official = ends.get(candidate.end)
+        if official and official.start() < candidate.start and not candidate.written_with:
+            candidate = replace(candidate, written_with=_clean(official.group(0)))
+        found.append(candidate)
+    return found
 
 
 def concept_mentions(text: str, start: int, end: int, sentence: int) -> list[Candidate]:
-    """Standalone national concepts written bare (主题教育, 教育部)."""
-    pattern, types = _standalone_concepts()
+    """Standalone national concepts written bare (主题教育, 教育部); two variants joined by quote
+    marks into a third (“不忘初心、牢记使命”主题教育) are one mention of it."""
+    pattern, found = _standalone_concepts()
+    spans: list[tuple[int, int, tuple[str, str]]] = []
+    for match in pattern.finditer(text, start, end):
+        concept = found[match.group(0)]
+        joined = _clean(text[spans[-1][0] : match.end()]) if spans else ""
+        if joined in found and not text[spans[-1][1] : match.start()].strip(QUOTE_MARKS):
+            spans[-1] = (spans[-1][0], match.end(), found[joined])
+        else:
+            spans.append((match.start(), match.end(), concept))
     return [
-        Candidate(match.start(), match.end(), match.group(0), types[match.group(0)], sentence, False, "", "")
-        for match in pattern.finditer(text, start, end)
+        Candidate(span_start, span_end, _clean(text[span_start:span_end]), kind, sentence, False, "", "")
+        for span_start, span_end, (_, kind) in spans
     ]

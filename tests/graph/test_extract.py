@@ -145,6 +145,39 @@ ENTITY_CASES = [
     ("印发县教育局2024年工作要点。", set(), {"县教育局2024年工作要点"}),
     # two laws back to back
     ("宣传义务教育法未成年人保护法。", {("Policy", "义务教育法"), ("Policy", "未成年人保护法")}, set()),
+    # a title inside a title: both are names, and the body that issues the outer one is a body
+    (
+        "转发《省教育厅关于印发<中小学作业管理办法>的通知》。",
+        {
+            ("Policy", "省教育厅关于印发中小学作业管理办法的通知"),
+            ("Policy", "中小学作业管理办法"),
+            ("Bureau", "省教育厅"),
+        },
+        set(),
+    ),
+    # a title written without marks: 关于 … 的 and a policy head
+    (
+        "为落实关于深化新时代学校体育改革的实施意见，区里出台细则。",
+        {("Policy", "关于深化新时代学校体育改革的实施意见")},
+        set(),
+    ),
+    # the field words before quote marks are another written form of the name
+    ("落实学前教育“强基”计划。", {("Programme", "强基计划"), ("Programme", "学前教育强基计划")}, set()),
+    ("今年是全县“书香”计划收官之年。", {("Programme", "书香计划")}, {"全县书香计划"}),
+    # a head inside a longer word after the quotes (制度|化) does not end the name there
+    ("推进“书香校园”学习教育制度化。", {("Campaign", "书香校园学习教育")}, set()),
+    # an official name as the report writes it stays an alias of the name found in it
+    (
+        "全面推行党委领导下的校长负责制。",
+        {("Policy", "校长负责制"), ("Policy", "党委领导下的校长负责制")},
+        set(),
+    ),
+    # two official forms joined by quote marks make the longer one
+    (
+        "扎实开展“不忘初心、牢记使命”主题教育。",
+        {("Campaign", "不忘初心、牢记使命主题教育")},
+        {"不忘初心、牢记使命"},
+    ),
 ]
 
 
