@@ -82,7 +82,10 @@ def _cited_only(text: str, candidate: Candidate) -> bool:
 
 def _keep_outermost(candidates: list[Candidate]) -> list[Candidate]:
     """Drop a mention inside a longer one unless it carries its own marks."""
-    ordered = sorted(candidates, key=lambda c: (c.start, -(c.end - c.start), not c.marked))
+    # Of two mentions of one span, the marked one wins, then a designation (which knows its title).
+    ordered = sorted(
+        candidates, key=lambda c: (c.start, -(c.end - c.start), not c.marked, c.head != "designation")
+    )
     kept: list[Candidate] = []
     for candidate in ordered:
         inside = any(
@@ -161,7 +164,8 @@ def _occasion(report: Report, candidate: Candidate) -> bool:
 def _counted(candidate: Candidate, metrics: list[MetricMention]) -> bool:
     """A category right next to a count (**个创新创业学院, 宣讲团**个) is the metric's indicator,
     not a name. A body before a count of something else (区政府**件民生实事) stays an actor."""
-    if candidate.marked or candidate.type == "Person":
+    # A designation is a title even when counted (两个区级示范点: two holders of one title).
+    if candidate.marked or candidate.type == "Person" or candidate.head == "designation":
         return False
     return any(
         (candidate.end == metric.start and metric.indicator_span[0] < metric.end)

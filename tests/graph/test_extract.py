@@ -172,6 +172,14 @@ ENTITY_CASES = [
         {("Policy", "校长负责制"), ("Policy", "党委领导下的校长负责制")},
         set(),
     ),
+    # a designation counted is still a title, and in its own quote marks a name of its own
+    ("培育两个区级劳动教育示范点。", {("Institution", "区级劳动教育示范点")}, set()),
+    ("“省级智慧教育试点区”建设有序推进。", {("Institution", "省级智慧教育试点区")}, set()),
+    (
+        "新增全市首批智慧窗口学校3所。",
+        {("Institution", "智慧窗口学校"), ("Institution", "全市首批智慧窗口学校")},
+        set(),
+    ),
     # two official forms joined by quote marks make the longer one
     (
         "扎实开展“不忘初心、牢记使命”主题教育。",
