@@ -53,6 +53,7 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
     )
     same_kind = {h for h in heads if (h == "教育厅") == (bureau_head == "教育厅")}
     prefixes = [re.escape(level)] if level else []
+    prefixes.append("[我本]")  # 我教育工委: the report speaks as its own bureau
     if level:
         prefixes.append(rf"{MASK_CLASS}+{re.escape(level)}")
         prefixes.append(rf"[我本]{re.escape(level)}")  # 我区教育局

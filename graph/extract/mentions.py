@@ -33,7 +33,7 @@ NUMERAL = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两]+$
 CONJUNCTIONS = {"和", "与", "及", "以及"}
 # Words that join or introduce and never begin a name, though a name may hold them
 # (X暨Y启动大会, 产学研用).
-NOT_FIRST = CONJUNCTIONS | {"暨", "用"}
+NOT_FIRST = CONJUNCTIONS | {"暨", "用", "我", "本"}  # 我教育工委: the speaker, not the name
 LEVEL_BODY = re.compile(r"(?:自治区|[省市区县州])(?:委|政府|人民政府)")
 # What may stand before a level's body inside a name: the Party's name, a mask or a place.
 BODY_PREFIX = re.compile(rf"(?:中共|中国共产党)?(?:{MASK_CLASS}+|[\u4e00-\u9fff]{{1,5}}?)?$")
@@ -723,6 +723,10 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
         return False
     if segmenter().tags.get(modifier) == "v":
         return False  # 领会大会, 推进改革: a verb and its object, not a name
+    if head.type == "Policy" and not head.word.endswith(RULE_HEADS) and _ends_in_verb(modifier, words):
+        # 逐校制定方案, 对…加以规划: making a plan, not a named one (a rule or mechanism is
+        # named by what it does: 作业公示制度)
+        return False
     if NUMERAL.match(modifier) and head.type != "Programme" and not FIVE_YEAR_PLAN.fullmatch(modifier):
         return False
     if head.word == "中学" and _effort_name(modifier, words):
@@ -732,6 +736,15 @@ def _acceptable(name: str, head: Head, verb: str, words: Lexicons) -> bool:
     if head.weak:
         return words.verbs.get(verb) in {"carry", "make"} and verb not in {"形成", "健全", "建立健全"}
     return True
+
+
+RULE_HEADS = ("制", "制度", "机制")
+
+
+def _ends_in_verb(modifier: str, words: Lexicons) -> bool:
+    tokens = segmenter().tokens(modifier)
+    last = tokens[-1][0] if tokens else ""
+    return len(last) > 1 and (segmenter().tags.get(last) == "v" or words.verb_role(last) != "")
 
 
 def _is_category(name: str, head: Head, words: Lexicons) -> bool:

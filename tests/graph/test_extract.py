@@ -180,6 +180,13 @@ ENTITY_CASES = [
         {("Institution", "智慧窗口学校"), ("Institution", "全市首批智慧窗口学校")},
         set(),
     ),
+    # making a plan is no plan's name; a rule is named by what it does
+    ("各校逐校制定方案，对下一步工作加以规划。", set(), {"逐校制定方案", "下一步工作加以规划"}),
+    ("建立作业公示制度。", {("Policy", "作业公示制度")}, set()),
+    # verbs jieba tags as nouns end a name
+    ("深入学习领会大会精神，各支部隶属于教育工委。", set(), {"领会大会", "隶属于教育工委"}),
+    # 我 + the bureau's Party side is the report's own bureau
+    ("我教育工委于去年成立。", set(), {"我教育工委"}),
     # two official forms joined by quote marks make the longer one
     (
         "扎实开展“不忘初心、牢记使命”主题教育。",
