@@ -185,6 +185,8 @@ ENTITY_CASES = [
     ("建立作业公示制度。", {("Policy", "作业公示制度")}, set()),
     # verbs jieba tags as nouns end a name
     ("深入学习领会大会精神，各支部隶属于教育工委。", set(), {"领会大会", "隶属于教育工委"}),
+    # primary and middle schools together are several schools, whatever comes before
+    ("今年新建城东中小学，用好国家中小学教材。", set(), {"城东中小学", "好国家中小学", "国家中小学"}),
     # 我 + the bureau's Party side is the report's own bureau
     ("我教育工委于去年成立。", set(), {"我教育工委"}),
     # two official forms joined by quote marks make the longer one
