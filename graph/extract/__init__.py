@@ -146,7 +146,7 @@ def _sentence_mentions(
     found = marked + persons + headed + own + bare + schools + designations + sets
     everything = [c for c in found if not _occasion(report, c)]
     kept = [c for c in _keep_outermost(everything) if not _cited_only(text, c)]
-    candidates = with_official_forms(kept, text, start, end)
+    candidates = with_official_forms(kept, text, start)
     name_spans = marked_spans(candidates, text, start, end)
     metrics = find_metrics(text, start, end, index, tokens, words, name_spans, segmenter().tags)
     return [c for c in candidates if not _counted(c, metrics)], metrics

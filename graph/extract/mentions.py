@@ -800,23 +800,27 @@ def _standalone_concepts() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]
 
 
 @cache
-def _official_forms() -> re.Pattern[str]:
-    """Every name and phrasing of the concept scheme's initiatives, longest first."""
+def _official_forms() -> dict[str, tuple[str, ...]]:
+    """The concept scheme's names and phrasings of initiatives, by each of their endings."""
     from edukg.ontology.concepts import concepts
 
-    forms = {form for c in concepts() for form in (*c.variants, *c.hidden) if len(form) > 3}
-    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)))
+    by_ending: dict[str, list[str]] = {}
+    for form in {form for c in concepts() for form in (*c.variants, *c.hidden) if len(form) > 3}:
+        for cut in range(1, len(form) - 1):
+            by_ending.setdefault(form[cut:], []).append(form)
+    return {ending: tuple(forms) for ending, forms in by_ending.items()}
 
 
-def with_official_forms(candidates: list[Candidate], text: str, start: int, end: int) -> list[Candidate]:
+def with_official_forms(candidates: list[Candidate], text: str, start: int) -> list[Candidate]:
     """A name that ends an official initiative's name as the report writes it (党组织领导下的|校长负责制)
     keeps that written form as an alias."""
-    ends = {match.end(): match for match in _official_forms().finditer(text, start, end)}
+    by_ending = _official_forms()
     found = []
     for candidate in candidates:
-        official = ends.get(candidate.end)
-        if official and official.start() < candidate.start and not candidate.written_with:
-            candidate = replace(candidate, written_with=_clean(official.group(0)))
+        for form in by_ending.get(candidate.name, ()) if not candidate.written_with else ():
+            if candidate.end - len(form) >= start and text[candidate.end - len(form) : candidate.end] == form:
+                candidate = replace(candidate, written_with=form)
+                break
         found.append(candidate)
     return found
 

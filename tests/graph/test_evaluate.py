@@ -628,14 +628,16 @@ def test_cli_extracts_and_scores_reports(gold_dir: Path, sample_reports: list[Pa
 # goals (issue 17) are entity 0.85, metric 0.90, relation 0.72 and 0.75 for each of Person,
 # Campaign, Programme, Institution and Policy; where a floor is below its goal it is the
 # level reached so far, so that no change goes back on it.
+# The targets of the real-reports issue: the five sample reports stay where they were, the
+# 27 real ones reach 0.85 / 0.90 / 0.72 with each named type at 0.75 or more.
 CORPUS_FLOORS = [
-    ("sample", "tests/data/gold", "data/reports", {"entity": 0.88, "metric": 0.90, "relation": 0.80}, 0.70),
+    ("sample", "tests/data/gold", "data/reports", {"entity": 0.88, "metric": 0.90, "relation": 0.80}, 0.75),
     (
         "real",
         "tests/data/real/gold",
         "tests/data/real/reports",
-        {"entity": 0.78, "metric": 0.90, "relation": 0.72},
-        0.72,
+        {"entity": 0.85, "metric": 0.90, "relation": 0.72},
+        0.75,
     ),
 ]
 TYPES_WITH_FLOORS = ("Person", "Campaign", "Programme", "Institution", "Policy")
