@@ -66,6 +66,8 @@ def _own_bureau_pattern(report: Report) -> re.Pattern[str]:
 
 
 CITED = re.compile(r"^[”》’]*(?:的)?(?:重要)?(?:精神|上的(?:重要)?讲话|讲话)")
+FORMS_AFTER = re.compile(r"(?:、[^，,。；;：:、]{1,12})*等(?:多种)?(?:形式|方式)")
+CITED_DEMANDS = re.compile(r"^[”’]*(?:的)?(?:决策)?(?:部署|要求)")
 
 
 # 市委九届三次全会, 省市委全会: a body named only as the holder of a plenum it cites.
@@ -73,11 +75,16 @@ PLENUM_AFTER = re.compile(r"^(?:第?[0-9一二三四五六七八九十]+届[^，
 
 
 def _cited_only(text: str, candidate: Candidate) -> bool:
-    """Meetings and documents cited only for their spirit or speeches are not entities, nor a
-    body named only as the holder of a plenum."""
+    """Meetings and documents cited only for their spirit or speeches (meetings also for what
+    they asked), activities listed only as ways of doing something, and a body named only as
+    the holder of a plenum are not entities."""
     after = text[candidate.end : candidate.end + 16]
     if candidate.type == "Bureau" and not candidate.marked:
         return bool(PLENUM_AFTER.match(after))
+    if candidate.type == "Campaign" and CITED_DEMANDS.match(after[:8]):
+        return True  # 按照…大会的部署要求: a meeting cited for what it asked, as for its spirit
+    if candidate.type == "Campaign" and FORMS_AFTER.match(text, candidate.end):
+        return True  # 通过…、报告会、研讨会等形式: kinds of activity listed as ways, no named event
     return candidate.type in {"Campaign", "Policy", "Document"} and bool(CITED.match(after[:8]))
 
 

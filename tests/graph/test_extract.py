@@ -185,6 +185,11 @@ ENTITY_CASES = [
     ("建立作业公示制度。", {("Policy", "作业公示制度")}, set()),
     # verbs jieba tags as nouns end a name
     ("深入学习领会大会精神，各支部隶属于教育工委。", set(), {"领会大会", "隶属于教育工委"}),
+    # a meeting cited for what it asked is cited as for its spirit; kinds of activity listed as
+    # ways of doing something are no named events
+    ("按照全县教育工作会议的部署要求推进。", set(), {"全县教育工作会议", "教育工作会议"}),
+    ("通过专题报告会、座谈交流会等形式学习。", set(), {"专题报告会", "座谈交流会"}),
+    ("区教育局召开全区教育工作会议。", {("Campaign", "全区教育工作会议")}, set()),
     # primary and middle schools together are several schools, whatever comes before
     ("今年新建城东中小学，用好国家中小学教材。", set(), {"城东中小学", "好国家中小学", "国家中小学"}),
     # 我 + the bureau's Party side is the report's own bureau
