@@ -56,6 +56,7 @@ ARTICLE_HEADS = {"措施", "意见", "举措", "规定", "办法"}
 # count check on words misses it; a name never starts with a count.
 LEADING_COUNT = re.compile(rf"^(?:(?:[0-9０-９]|{MASK_CLASS})+|一)[个项名所家场次件条套批]")
 SCOPE = re.compile(r"^(?:全市|全区|全县|全省)")
+NUMBERED_SET_START = re.compile(r"^[一二三四五六七八九十两]{1,3}[大项]")
 LEADING_EDITION = re.compile(
     rf"^(?:(?:[0-9０-９{MASK_IN_CLASS}]{{2,4}}|[〇零一二三四五六七八九]{{4}})(?:年度?|届)|第?[一二三四五六七八九十]{{1,3}}届)"
 )
@@ -563,6 +564,12 @@ def _names_in_run(
                 return _names_in_run(text, start, tokens, first, position, sentence, words, tags)
     while first < last and tokens[first][0] in NOT_FIRST:
         first += 1
+    if (
+        first < last
+        and _plain_verb(tokens[first][0], words, tags)
+        and NUMBERED_SET_START.match(tokens[first + 1][0])
+    ):
+        first += 1  # 创新|八大举措: a named set of tasks begins at its number, the verb governs it
     found = []
     name_start = start + tokens[first][1]
     name_end = start + tokens[last][2]

@@ -190,6 +190,8 @@ ENTITY_CASES = [
     ("按照全县教育工作会议的部署要求推进。", set(), {"全县教育工作会议", "教育工作会议"}),
     ("通过专题报告会、座谈交流会等形式学习。", set(), {"专题报告会", "座谈交流会"}),
     ("区教育局召开全区教育工作会议。", {("Campaign", "全区教育工作会议")}, set()),
+    # a verb before a named set of tasks governs it
+    ("今年凝练四大举措。", {("Programme", "四大举措")}, {"凝练四大举措"}),
     # primary and middle schools together are several schools, whatever comes before
     ("今年新建城东中小学，用好国家中小学教材。", set(), {"城东中小学", "好国家中小学", "国家中小学"}),
     # 我 + the bureau's Party side is the report's own bureau
