@@ -186,6 +186,12 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
         elif head is not None and head.type == "Programme" and not head.weak:
             # 《…三年行动计划》 is a plan the bureau carries out; 《…工程实施方案》 ends in a policy head.
             kind, head_word = "Programme", head.word
+        elif any(
+            getattr(words.head_of(_clean(inner.group(1))), "type", "") == "Policy"
+            for inner in INNER_TITLED.finditer(text, match.start(1), match.end(1))
+        ):
+            # 《《…标准》相关指标的补充说明》: what amends or explains a norm is normative too
+            kind, head_word = "Policy", ""
         else:
             kind, head_word = "Document", ""
         verb = verb_before(text, match.start(), start, words)

@@ -155,6 +155,12 @@ ENTITY_CASES = [
         },
         set(),
     ),
+    # a title that explains a norm it names is normative too
+    (
+        "依据《<中小学校舍建设标准>有关条款的解读》执行。",
+        {("Policy", "中小学校舍建设标准有关条款的解读")},
+        set(),
+    ),
     # a title written without marks: 关于 … 的 and a policy head
     (
         "为落实关于深化新时代学校体育改革的实施意见，区里出台细则。",
