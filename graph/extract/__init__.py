@@ -30,7 +30,7 @@ from edukg.graph.extract.mentions import (
 from edukg.graph.extract.metrics import MetricMention, find_metrics
 from edukg.graph.extract.numbered import numbered_set_mentions
 from edukg.graph.extract.persons import person_mentions
-from edukg.graph.extract.schools import numbered_school_mentions
+from edukg.graph.extract.schools import admitting_school_mentions, numbered_school_mentions
 from edukg.ontology import lexicon_table
 from edukg.ontology.concepts import concept_in_name
 from edukg.records import Entity, Evidence, Extraction, Mention, MetricValue, Relation, Report, Status
@@ -148,6 +148,7 @@ def _sentence_mentions(
     own = own_bureau_mentions(text, start, end, index, words, own_pattern)
     bare = concept_mentions(text, start, end, index)
     schools = numbered_school_mentions(text, start, end, index, words, segmenter().tags, edges)
+    schools += admitting_school_mentions(text, start, end, index)
     designations = designation_mentions(text, start, tokens, index, words, segmenter().tags)
     sets = numbered_set_mentions(text, start, end, index, edges)
     found = marked + persons + headed + own + bare + schools + designations + sets

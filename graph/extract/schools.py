@@ -86,3 +86,30 @@ def _after_verb(text: str, floor: int, at: int, tags: dict[str, str], word_edges
         at - length >= floor and at - length in word_edges and tags.get(text[at - length : at]) in VERB_TAGS
         for length in (2, 3)
     )
+
+
+# 被清华、北大录取: whoever admits a student is a school, however short its name.
+ADMITTED_BY = re.compile(r"被([\u4e00-\u9fff、和及 \u3000]{2,40}?)\s*录取")
+ADMITTER = re.compile(r"[\u4e00-\u9fff]{2,12}")
+
+
+def admitting_school_mentions(text: str, start: int, end: int, sentence: int) -> list[Candidate]:
+    """The schools a report says admitted its students (被…、…录取), each item of the list."""
+    found = []
+    for match in ADMITTED_BY.finditer(text, start, end):
+        for item in re.finditer(r"[^、和及\s]+", match.group(1)):
+            if ADMITTER.fullmatch(item.group(0)):
+                base = match.start(1)
+                found.append(
+                    Candidate(
+                        base + item.start(),
+                        base + item.end(),
+                        item.group(0),
+                        "Institution",
+                        sentence,
+                        False,
+                        "",
+                        "",
+                    )
+                )
+    return found

@@ -155,6 +155,14 @@ ENTITY_CASES = [
         },
         set(),
     ),
+    # whoever admits the students is a school, however short its name; registered social
+    # organisations are institutions
+    (
+        "今年5人被浙大、南大录取，2人被北京大学录取。",
+        {("Institution", "浙大"), ("Institution", "南大"), ("Institution", "北京大学")},
+        set(),
+    ),
+    ("引导企业向县教育发展基金会捐赠。", {("Institution", "县教育发展基金会")}, set()),
     # a title that explains a norm it names is normative too
     (
         "依据《<中小学校舍建设标准>有关条款的解读》执行。",
