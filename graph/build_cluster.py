@@ -265,7 +265,8 @@ def rows_partition(groups: Iterable[tuple[str, list[Element]]]) -> list[Row]:
             else:
                 edges.append(element)
     for _, source, target, key, data, reports in edges:
-        if source not in graph and reports is not None:
+        if reports is not None and "label" not in graph.nodes.get(source, {}):
+            # Another partition's node: only its reports are needed (the ends' shared ones).
             graph.add_node(source, reports=reports)
         graph.add_edge(source, target, key=key, **data)
     return graph_rows(graph, own)
