@@ -178,7 +178,7 @@ def write_headers(headers: Sequence[Table], folder: Path) -> list[Path]:
 def write_manifest(headers: Sequence[Table], counts: Mapping[str, int], folder: Path) -> Path:
     """``manifest.json``: every header with its part files and rows, and the neo4j-admin command."""
     arguments = admin_arguments(headers, counts)
-    tables = [
+    tables: list[dict[str, Any]] = [
         {
             "kind": table.kind,
             "label": table.label,

@@ -193,8 +193,9 @@ def build(
         return
     outputs = Outputs.find(out)
     with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
-        files = find_sources(inputs) if scheduler else find_reports(inputs)
-        with _progress(len(files), "build") as bar:
+        files = [] if scheduler else find_reports(inputs)
+        total = len(find_sources(inputs)) if scheduler else len(files)
+        with _progress(total, "build") as bar:
 
             def advance() -> None:
                 bar.update()
@@ -213,7 +214,7 @@ def build(
                 )
         _report_failures(result.failures)
         if not result.read:
-            raise NothingReadError(inputs, len(files))
+            raise NothingReadError(inputs, total)
         write_graph_files(result.graph, staging.graph, staging.graphml, processes=workers)
     click.echo(summary(result))
     click.echo(f"written: {outputs.graph}, {outputs.graphml}, {outputs.extractions}/")
