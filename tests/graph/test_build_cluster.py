@@ -63,6 +63,9 @@ class Cluster:
             "1",
             "--no-nanny",
             "--no-dashboard",
+            # A worker whose scheduler is gone (a test run stopped hard) ends on its own.
+            "--death-timeout",
+            "60",
             "--host",
             "127.0.0.1",
             "--name",
