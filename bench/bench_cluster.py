@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +70,8 @@ def cluster(folder: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]
                 "0",
                 "--dashboard-address",
                 "127.0.0.1:0",
-                *("--scheduler-file", str(file)),
+                "--scheduler-file",
+                str(file),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -90,6 +91,8 @@ def cluster(folder: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]
                         "--nthreads",
                         "1",
                         "--no-nanny",
+                        "--death-timeout",
+                        "60",
                         *("--no-dashboard", "--host", "127.0.0.1", "--name", f"worker-{index}"),
                     ],
                     stdout=log,
@@ -126,8 +129,11 @@ def _reports(corpus: Path) -> int:
     return sum(1 for path in corpus.rglob("*") if path.suffix == ".txt")
 
 
-def measure(corpora: Sequence[Path], graph_sizes: set[int], scratch: Path) -> list[str]:
-    """The section's table rows, then the projection from the runs that wrote CSV parts."""
+def measure(
+    corpora: Sequence[Path], graph_sizes: set[int], scratch: Path, save: Callable[[list[str]], object]
+) -> list[str]:
+    """The section's table rows, then the projection from the runs that wrote CSV parts;
+    ``save`` takes the rows so far after each build (a long run interrupted keeps them)."""
     rows = []
     runs: list[tuple[int, ClusterRun]] = []
     for corpus in corpora:
@@ -152,6 +158,7 @@ def measure(corpora: Sequence[Path], graph_sizes: set[int], scratch: Path) -> li
                 f"| {run.build.peak_bytes / GB:.2f} | {max(run.workers) / GB:.2f} | {run.scheduler / GB:.2f} "
                 f"| {run.build.seconds / local.seconds:.2f} |"
             )
+            save(rows)
             if output == "neo4j-import":
                 runs.append((n, run))
     return [*rows, "", *projection(runs)]
@@ -224,10 +231,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     options = parser.parse_args(argv)
+
+    def save(rows: list[str]) -> None:
+        text = options.results.read_text(encoding="utf-8") if options.results.exists() else ""
+        options.results.write_text(replace_section(text, section(rows, options.corpus)), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="edukg-bench-cluster-") as scratch:
-        rows = measure(options.corpus, set(options.graph_sizes), Path(scratch))
-    text = options.results.read_text(encoding="utf-8") if options.results.exists() else ""
-    options.results.write_text(replace_section(text, section(rows, options.corpus)), encoding="utf-8")
+        save(measure(options.corpus, set(options.graph_sizes), Path(scratch), save))
     print(f"-> {options.results}")
 
 
