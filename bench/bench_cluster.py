@@ -28,6 +28,8 @@ from pathlib import Path
 from generate_corpus import BENCH
 from run_bench import OTHER_SCRIPT, BuildRun, machine, run_build, run_edukg
 
+from edukg.graph.build_cluster import scheduler_arguments, worker_arguments
+
 HEADING = "## Build on a Dask cluster (bench/bench_cluster.py)"
 WORKERS = 2
 MILLION = 1_000_000
@@ -59,44 +61,14 @@ def cluster(folder: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / "scheduler.json"
     log = (folder / "cluster.log").open("wb")
-    processes = [
-        subprocess.Popen(
-            [
-                dask,
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--dashboard-address",
-                "127.0.0.1:0",
-                "--scheduler-file",
-                str(file),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    ]
+    processes = [subprocess.Popen([dask, *scheduler_arguments(file)], stdout=log, stderr=subprocess.STDOUT)]
     try:
         while not file.exists():
             time.sleep(0.2)
         for index in range(WORKERS):
             processes.append(
                 subprocess.Popen(
-                    [
-                        dask,
-                        "worker",
-                        "--scheduler-file",
-                        str(file),
-                        "--nthreads",
-                        "1",
-                        "--no-nanny",
-                        "--death-timeout",
-                        "60",
-                        *("--no-dashboard", "--host", "127.0.0.1", "--name", f"worker-{index}"),
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
+                    [dask, *worker_arguments(file, f"worker-{index}")], stdout=log, stderr=subprocess.STDOUT
                 )
             )
         address = json.loads(file.read_text())["address"]

@@ -281,6 +281,24 @@ def _chunks(sources: Sequence[str]) -> list[list[tuple[int, str]]]:
     return [indexed[at : at + CHUNK] for at in range(0, len(indexed), CHUNK)]
 
 
+def scheduler_arguments(scheduler_file: Path) -> list[str]:
+    """``dask`` arguments of a scheduler on 127.0.0.1, on a free port that it writes with its
+    address into ``scheduler_file``: how the tests and ``bench/bench_cluster.py`` start one."""
+    return [
+        *("scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0"),
+        *("--scheduler-file", str(scheduler_file)),
+    ]
+
+
+def worker_arguments(scheduler_file: Path, name: str) -> list[str]:
+    """``dask`` arguments of a one-thread worker on 127.0.0.1, a process of its own (no nanny:
+    its pid is the worker's), that ends a minute after its scheduler is gone."""
+    return [
+        *("worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--no-nanny"),
+        *("--no-dashboard", "--death-timeout", "60", "--host", "127.0.0.1", "--name", name),
+    ]
+
+
 @contextmanager
 def connect(address: str) -> Iterator[Client]:
     """A client of the scheduler at ``address``; ClusterError, naming it, if it cannot be reached."""

@@ -27,7 +27,12 @@ from click.testing import CliRunner
 
 from edukg.cli import main
 from edukg.graph.build import build_from_paths
-from edukg.graph.build_cluster import build_on_cluster, export_on_cluster
+from edukg.graph.build_cluster import (
+    build_on_cluster,
+    export_on_cluster,
+    scheduler_arguments,
+    worker_arguments,
+)
 from edukg.graph.export_json import read_graph
 from edukg.graph.export_neo4j_csv import ARRAY_DELIMITER, to_tables
 
@@ -55,23 +60,7 @@ class Cluster:
 
     def add_worker(self, name: str) -> subprocess.Popen[bytes]:
         """A worker process of one thread (its own pid: no nanny), registered before it returns."""
-        process = self.start(
-            "worker",
-            "--scheduler-file",
-            str(self.folder / "scheduler.json"),
-            "--nthreads",
-            "1",
-            "--no-nanny",
-            "--no-dashboard",
-            # A worker whose scheduler is gone (a test run stopped hard) ends on its own.
-            "--death-timeout",
-            "60",
-            "--host",
-            "127.0.0.1",
-            "--name",
-            name,
-            log=f"{name}.log",
-        )
+        process = self.start(*worker_arguments(self.folder / "scheduler.json", name), log=f"{name}.log")
         self.wait_for(lambda client: name in self.addresses(client))
         return process
 
@@ -96,18 +85,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     folder = tmp_path_factory.mktemp("dask")
     running = Cluster(folder)
     try:
-        running.start(
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--dashboard-address",
-            "127.0.0.1:0",
-            "--scheduler-file",
-            str(folder / "scheduler.json"),
-            log="scheduler.log",
-        )
+        running.start(*scheduler_arguments(folder / "scheduler.json"), log="scheduler.log")
         deadline = time.monotonic() + 60
         while not (folder / "scheduler.json").exists():
             assert time.monotonic() < deadline, "the scheduler did not start"
