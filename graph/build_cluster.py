@@ -129,7 +129,7 @@ def find_sources(paths: Iterable[str]) -> list[tuple[str, str]]:
             ):
                 url = filesystem.unstrip_protocol(name)
                 found.append((url, url))
-    return found
+    return list(dict.fromkeys(found))  # a report given twice is built once, as find_reports has it
 
 
 def _extract_source(source: str, then: Callable[[Any], Any], places: Mapping[str, Place] | None) -> Any:

@@ -135,6 +135,7 @@ def meaning(graph: nx.MultiDiGraph) -> tuple[dict[str, str], dict[tuple[str, str
 CORPORA = {
     "samples": lambda generated: [ROOT / "data" / "reports"],
     "real": lambda generated: [REAL],
+    "real, one given again": lambda generated: [REAL, min(REAL.iterdir())],
     "generated with failures": lambda generated: [generated],
 }
 
