@@ -41,6 +41,7 @@ from edukg.graph.load_store import edge_reports, node_reports
 from edukg.ontology import check_label, check_relation
 
 MANIFEST = "manifest.json"
+DATABASE = "neo4j"
 FIXED = {"nodes": ("id:ID", ":LABEL"), "relationships": (":START_ID", ":END_ID", ":TYPE")}
 # The samples of a column: one value of each neo4j-admin type it holds, by that type's name.
 Samples = dict[tuple[str, str], dict[str, dict[str, Any]]]
@@ -145,15 +146,18 @@ def write_parts(rows: Sequence[Row], headers: Sequence[Table], number: int, fold
 
 
 def admin_arguments(headers: Sequence[Table], parts: Iterable[str]) -> list[str]:
-    """The arguments of ``neo4j-admin database import full`` for these files, run in their folder:
-    each label and type one ``--nodes=`` or ``--relationships=`` with its header first."""
+    """The arguments of ``neo4j-admin database import full`` into the database ``neo4j`` for these
+    files, run in their folder: each label and type one ``--nodes=`` or ``--relationships=``
+    with its header first."""
     by_table: dict[str, list[str]] = defaultdict(list)
     for name in sorted(parts):
         by_table[name.split(".part-")[0]].append(name)
+    # The database first: since Neo4j 5.19 a name after the file lists is read as one more file.
     arguments = [
         "database",
         "import",
         "full",
+        DATABASE,
         f"--array-delimiter={ADMIN_ARRAY_DELIMITER}",
         "--multiline-fields=true",
     ]
@@ -161,7 +165,7 @@ def admin_arguments(headers: Sequence[Table], parts: Iterable[str]) -> list[str]
         files = by_table.get(table.name.removesuffix(".header.csv"), [])
         if files:
             arguments.append(f"--{table.kind}={','.join([table.name, *files])}")
-    return [*arguments, "neo4j"]
+    return arguments
 
 
 def write_headers(headers: Sequence[Table], folder: Path) -> list[Path]:

@@ -220,8 +220,8 @@ def test_cluster_csv_parts_hold_the_single_files_rows(
     assert result.rows == {table: len(rows) for table, (_, rows) in expected.items()}
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     arguments = manifest["neo4j_admin"]
-    assert arguments[:4] == ["neo4j-admin", "database", "import", "full"]
-    assert arguments[-1] == "neo4j" and f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}" in arguments
+    assert arguments[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
+    assert f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}" in arguments
     grouped = [
         argument.split("=", 1)[1].split(",") for argument in arguments if argument.startswith("--nodes=")
     ]

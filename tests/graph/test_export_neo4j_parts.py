@@ -85,9 +85,9 @@ def test_admin_arguments_put_each_header_before_its_parts() -> None:
         "database",
         "import",
         "full",
+        "neo4j",
         "--array-delimiter=U+001F",
         "--multiline-fields=true",
         "--nodes=nodes_Metric.header.csv,nodes_Metric.part-00000.csv,nodes_Metric.part-00001.csv",
         "--relationships=relationships_PART_OF.header.csv,relationships_PART_OF.part-00000.csv",
-        "neo4j",
     ]
