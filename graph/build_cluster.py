@@ -431,6 +431,8 @@ def build_on_cluster(
 
     sources, given, placed = _prepare(paths, places)
     graph = nx.MultiDiGraph()
+    if not sources:  # nothing to send: the caller says there is no report
+        return BuildResult(graph, (), 0)
     with connect(address) as client, _cluster_errors():
         work = _submit_map(client, sources, on_report is not None, placed)
         partitions = client.compute(_resolved(work.records).to_delayed())
@@ -464,6 +466,8 @@ def export_on_cluster(
 
     sources, given, placed = _prepare(paths, places)
     folder = folder.absolute()
+    if not sources:
+        return ImportResult((), 0, {}, None)
     with connect(address) as client, _cluster_errors():
         work = _submit_map(client, sources, False, placed)
         rows = _resolved(work.records).groupby(_row_key, shuffle="tasks").map_partitions(rows_partition)

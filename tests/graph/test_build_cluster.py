@@ -241,6 +241,16 @@ def test_cli_neo4j_import_format(cluster: Cluster, tmp_path: Path) -> None:
     assert code != 0 and "--scheduler" in stderr
 
 
+@pytest.mark.parametrize("output", ["graph", "neo4j-import"])
+def test_cluster_build_of_no_report_is_one_line(cluster: Cluster, tmp_path: Path, output: str) -> None:
+    (tmp_path / "empty").mkdir()
+    empty, out = str(tmp_path / "empty"), str(tmp_path / "out")
+    local = run_build(empty, "--out", out)
+    remote = run_build(empty, "--out", out, "--scheduler", cluster.address, "--format", output)
+    assert remote == local and local[0] == 1
+    assert local[2].startswith("edukg: error: no report found under") and local[2].count("\n") == 1
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
