@@ -286,8 +286,13 @@ def _edukg() -> str:
 def run_build(corpus: Path, workers: int, out: Path) -> BuildRun:
     """``edukg build CORPUS --workers N --strict`` in a child; wall time and the peak RSS of any of
     its processes (``wait4``'s ``ru_maxrss`` covers the child and the workers it waited for)."""
+    return run_edukg(["build", str(corpus), "--out", str(out), "--workers", str(workers), "--strict"], out)
+
+
+def run_edukg(arguments: Sequence[str], out: Path) -> BuildRun:
+    """``edukg ARGUMENTS`` in a child, its output in ``out``: wall time, CPU time and peak RSS."""
     out.mkdir(parents=True, exist_ok=True)
-    command = [_edukg(), "build", str(corpus), "--out", str(out), "--workers", str(workers), "--strict"]
+    command = [_edukg(), *arguments]
     with open(out / "stdout.txt", "wb") as stdout, open(out / "stderr.txt", "wb") as stderr:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=stdout, stderr=stderr)
@@ -536,6 +541,21 @@ def to_markdown(results: Results) -> str:
     return "\n".join(lines)
 
 
+# The first line of a section of RESULTS.md that another script writes (bench_cluster.py):
+# this script keeps such sections as they are.
+OTHER_SCRIPT = "<!-- written by bench/"
+
+
+def other_sections(text: str) -> str:
+    """The sections of ``text`` that other scripts wrote, each from its heading on."""
+    sections = text.split("\n## ")[1:]
+    return "".join(
+        f"\n## {section.rstrip()}\n"
+        for section in sections
+        if section.partition("\n")[2].startswith(OTHER_SCRIPT)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", type=int, default=1000, help="reports in the small corpus")
@@ -558,7 +578,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     options.profile_reports = min(options.profile_reports, options.large)
     results = run(options)
     options.results.parent.mkdir(parents=True, exist_ok=True)
-    options.results.write_text(to_markdown(results), encoding="utf-8")
+    kept = other_sections(options.results.read_text(encoding="utf-8")) if options.results.exists() else ""
+    options.results.write_text(to_markdown(results) + kept, encoding="utf-8")
     print(f"-> {options.results}")
 
 

@@ -81,9 +81,14 @@ class Outputs:
     def _publish(self, staging: Outputs) -> None:
         """Rename the staged outputs into place (the old extractions go into the staging folder)."""
         moves = [(staging.graph, self.graph), (staging.graphml, self.graphml)]
-        if self.extractions.is_dir():
-            moves.append((self.extractions, staging.folder / "extractions.old"))
-        moves.append((staging.extractions, self.extractions))
+        # A folder of the build (a cluster build's neo4j-import/) replaces the old one whole.
+        for staged, final in (
+            (staging.extractions, self.extractions),
+            (staging.neo4j_import, self.neo4j_import),
+        ):
+            if staged.is_dir() and final.is_dir():
+                moves.append((final, staging.folder / f"{final.name}.old"))
+            moves.append((staged, final))
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_BACK)
         try:
             for staged, final in moves:

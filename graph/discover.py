@@ -97,36 +97,50 @@ def core_name(name: str) -> str:
         core = stripped
 
 
+def candidate_core(data: dict[str, Any]) -> str:
+    """The core a node's attributes give it if it may be a discovered initiative: a Programme,
+    Campaign or Policy of no concept whose core can name one; ``""`` otherwise."""
+    if data["label"] in KINDS and not data.get("concept"):
+        core = core_name(data["name"])
+        if is_initiative_core(core):
+            return core
+    return ""
+
+
+def discover_core(graph: nx.MultiDiGraph, core: str, nodes: list[str]) -> None:
+    """Make ``nodes``, all of the one ``core``, instances of a discovered Concept if they are
+    named in two reports or more (in place). Only the nodes, their MENTIONED_IN edges and the
+    new Concept are read or written, so the cores can be discovered apart (the cluster build
+    does so in the worker that holds the core)."""
+    reports = {report for node in nodes for report in graph.nodes[node]["reports"]}
+    if len(reports) < MIN_REPORTS:
+        return
+    concept = resolve.node_id("Concept", f"discovered|{core}")
+    names = {graph.nodes[node]["name"] for node in nodes} - {core}
+    graph.add_node(
+        concept,
+        label="Concept",
+        name=core,
+        name_en="",
+        kind="discovered",
+        domain="",
+        aliases=sorted(names),
+    )
+    for node in sorted(nodes):
+        graph.nodes[node]["concept"] = concept
+        graph.add_edge(node, concept, key="INSTANCE_OF", type="INSTANCE_OF", **_mention_support(graph, node))
+
+
 def discover_initiatives(graph: nx.MultiDiGraph) -> None:
     """Add a ``discovered`` Concept for every core that names initiatives of two reports or
     more, and an INSTANCE_OF edge to it from each (in place; the result does not depend on
     the order the reports came in)."""
     members: dict[str, list[str]] = defaultdict(list)
     for node, data in graph.nodes(data=True):
-        if data["label"] in KINDS and not data.get("concept"):
-            core = core_name(data["name"])
-            if is_initiative_core(core):
-                members[core].append(node)
+        if core := candidate_core(data):
+            members[core].append(node)
     for core, nodes in sorted(members.items()):
-        reports = {report for node in nodes for report in graph.nodes[node]["reports"]}
-        if len(reports) < MIN_REPORTS:
-            continue
-        concept = resolve.node_id("Concept", f"discovered|{core}")
-        names = {graph.nodes[node]["name"] for node in nodes} - {core}
-        graph.add_node(
-            concept,
-            label="Concept",
-            name=core,
-            name_en="",
-            kind="discovered",
-            domain="",
-            aliases=sorted(names),
-        )
-        for node in sorted(nodes):
-            graph.nodes[node]["concept"] = concept
-            graph.add_edge(
-                node, concept, key="INSTANCE_OF", type="INSTANCE_OF", **_mention_support(graph, node)
-            )
+        discover_core(graph, core, nodes)
 
 
 def _mention_support(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -13,10 +14,11 @@ from edukg.cli.app import main, one_line, out_option, store_options
 from edukg.data import sample_reports
 from edukg.errors import EdukgError
 from edukg.graph.build import BuildResult, Failure, build_from_paths, iter_extractions
+from edukg.graph.build_cluster import build_on_cluster, export_on_cluster, find_sources
 from edukg.graph.export_extractions import ExtractionFile, ExtractionWriter, to_extraction_file
 from edukg.graph.export_graphml import write_graph_files
 from edukg.ingest import find_reports
-from edukg.ingest.locate import read_places
+from edukg.ingest.locate import PlaceOverride, read_places
 from edukg.ingest.readers import SUPPORTED_SUFFIXES
 from edukg.outputs import Outputs
 
@@ -88,8 +90,15 @@ def summary(result: BuildResult) -> str:
     graph = result.graph
     labels = Counter(data["label"] for _, data in graph.nodes(data=True))
     kinds = Counter(kind for _, _, kind in graph.edges(keys=True))
-    lines = [f"reports: {result.read} read, {len(result.failures)} failed"]
-    lines += [f"  failed: {one_line(failure)}" for failure in result.failures]
+    return counts_summary(result.read, result.failures, labels, kinds)
+
+
+def counts_summary(
+    read: int, failures: tuple[Failure, ...], labels: Mapping[str, int], kinds: Mapping[str, int]
+) -> str:
+    """:func:`summary` from the counts: reports read and failed, nodes by label, edges by type."""
+    lines = [f"reports: {read} read, {len(failures)} failed"]
+    lines += [f"  failed: {one_line(failure)}" for failure in failures]
     lines.append("nodes:  " + ", ".join(f"{label} {count}" for label, count in sorted(labels.items())))
     lines.append("edges:  " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
     return "\n".join(lines)
@@ -106,6 +115,22 @@ def summary(result: BuildResult) -> str:
 )
 @click.option("--strict", is_flag=True, help="Exit non-zero if any report fails.")
 @click.option(
+    "--scheduler",
+    envvar="DASK_SCHEDULER_ADDRESS",
+    default=None,
+    help="Build on the Dask cluster of this scheduler (tcp://HOST:PORT; default "
+    "DASK_SCHEDULER_ADDRESS): its workers read PATHs (paths they see, or fsspec URLs) and build.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["graph", "neo4j-import"]),
+    default="graph",
+    show_default=True,
+    help="graph: graph.json, graph.graphml, extractions/. neo4j-import (with --scheduler): the "
+    "workers write OUT/neo4j-import/ as partitioned CSV files and manifest.json for neo4j-admin.",
+)
+@click.option(
     "--load", "load_store", is_flag=True, help="Also load the graph into the store (see edukg load)."
 )
 @click.option(
@@ -120,6 +145,8 @@ def build(
     out: str,
     workers: int,
     strict: bool,
+    scheduler: str | None,
+    output_format: str,
     load_store: bool,
     places_file: str | None,
     uri: str | None,
@@ -138,11 +165,16 @@ def build(
     or short, any may be empty), or its file name and a six-digit adcode. A first
     line starting with "file" is a header.
 
+    With --scheduler, the build runs on a Dask cluster and gives the same graph; with
+    --format neo4j-import its workers write the graph as CSV files for neo4j-admin, and
+    no process holds the whole graph (README: "A build on a cluster").
+
     \b
     Example:
       edukg build data/reports --out out --workers 2
       edukg build --load
       edukg build reports --places places.csv
+      edukg build reports --scheduler tcp://127.0.0.1:8786 --format neo4j-import
 
     \b
     places.csv:
@@ -152,25 +184,37 @@ def build(
     """
     places = read_places(places_file) if places_file else None
     inputs = list(paths) or [str(sample_reports())]
-    files = find_reports(inputs)
+    if output_format == "neo4j-import":
+        if not scheduler:
+            raise click.UsageError("--format neo4j-import is the cluster build's: give --scheduler")
+        if load_store:
+            raise click.UsageError("--load needs the graph, which --format neo4j-import never gathers")
+        _build_neo4j_import(inputs, scheduler, Outputs.find(out), places, strict)
+        return
     outputs = Outputs.find(out)
     with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
-        with _progress(len(files), "build") as bar:
+        files = [] if scheduler else find_reports(inputs)
+        total = len(find_sources(inputs)) if scheduler else len(files)
+        with _progress(total, "build") as bar:
 
             def advance() -> None:
                 bar.update()
 
-            result = build_from_paths(
-                files,
-                workers=workers,
-                progress=advance,
-                per_report=to_extraction_file,
-                on_report=ExtractionWriter(staging.extractions),
-                places=places,
-            )
+            writer = ExtractionWriter(staging.extractions)
+            if scheduler:
+                result = build_on_cluster(inputs, scheduler, advance, writer, places)
+            else:
+                result = build_from_paths(
+                    files,
+                    workers=workers,
+                    progress=advance,
+                    per_report=to_extraction_file,
+                    on_report=writer,
+                    places=places,
+                )
         _report_failures(result.failures)
         if not result.read:
-            raise NothingReadError(inputs, len(files))
+            raise NothingReadError(inputs, total)
         write_graph_files(result.graph, staging.graph, staging.graphml, processes=workers)
     click.echo(summary(result))
     click.echo(f"written: {outputs.graph}, {outputs.graphml}, {outputs.extractions}/")
@@ -179,5 +223,26 @@ def build(
 
         with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
             click.echo(str(load_graph(result.graph, store)))
+    if strict and result.failures:
+        sys.exit(1)
+
+
+def _build_neo4j_import(
+    inputs: list[str],
+    scheduler: str,
+    outputs: Outputs,
+    places: Mapping[str, PlaceOverride] | None,
+    strict: bool,
+) -> None:
+    with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
+        with _progress(len(find_sources(inputs)), "build") as bar:
+            result = export_on_cluster(inputs, scheduler, staging.neo4j_import, bar.update, places)
+        _report_failures(result.failures)
+        if not result.read:
+            raise NothingReadError(inputs, len(result.failures))
+    labels = {label: rows for (kind, label), rows in result.rows.items() if kind == "nodes"}
+    kinds = {kind: rows for (table, kind), rows in result.rows.items() if table == "relationships"}
+    click.echo(counts_summary(result.read, result.failures, labels, kinds))
+    click.echo(f"written: {outputs.neo4j_import}/ (manifest.json holds the neo4j-admin command)")
     if strict and result.failures:
         sys.exit(1)
