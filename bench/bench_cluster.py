@@ -118,6 +118,7 @@ def measure(
         rows.append(
             f"| {n:,} | local, --workers {WORKERS} | {local.seconds:.1f} | {local.peak_bytes / GB:.2f} | | | 1.00 |"
         )
+        save(rows)
         for output in ["neo4j-import", *(["graph"] if n in graph_sizes else [])]:
             run = run_cluster(corpus, scratch / f"cluster-{output}-{n}", output)
             print(
