@@ -17,7 +17,8 @@ import networkx as nx
 
 from edukg.graph import embedded
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement, edge_statements, load_graph, node_statements
+from edukg.graph.load_store import edge_statements, load_graph, node_statements
+from edukg.graph.store import Statement
 from edukg.ontology import entity_types
 
 

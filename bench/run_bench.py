@@ -306,7 +306,9 @@ def load_time(graph_json: Path, out: Path) -> list[Figure]:
     it holds, until it answers."""
     from edukg.graph import embedded
     from edukg.graph.export_json import read_graph
-    from edukg.graph.load_store import count_elements, load_graph, open_store
+    from edukg.graph.load_store import load_graph
+    from edukg.graph.open_store import open_store
+    from edukg.graph.store import count_elements
 
     graph = read_graph(graph_json)
     try:

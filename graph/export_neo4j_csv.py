@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import edge_reports, node_reports, to_properties
+from edukg.graph.store_properties import edge_reports, node_reports, to_properties
 from edukg.ontology import check_label, check_relation
 
 ARRAY_DELIMITER = "\x1f"

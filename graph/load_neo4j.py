@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import Statement, public_uri
+from edukg.graph.store import Statement, public_uri
 from edukg.ontology import check_label
 
 CONNECT_TIMEOUT = 5.0  # seconds per connection attempt; an unreachable server fails within 10 s
@@ -44,6 +44,8 @@ def _reason(error: Exception) -> str:
 
 class Neo4jStore:
     """One Neo4j database reached through a driver."""
+
+    dialect = "neo4j"
 
     def __init__(self, driver: Any, database: str | None, description: str) -> None:
         self._driver = driver

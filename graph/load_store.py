@@ -1,14 +1,14 @@
 """The one loader: graph -> batched ``UNWIND $rows`` + ``MERGE`` statements, for any store.
 
-Every statement is a :class:`Statement` (Cypher text plus parameters). Labels and
+Every statement is a ``store.Statement`` (Cypher text plus parameters). Labels and
 relationship types enter the text only after ``edukg.ontology`` checked them; every
 value from a report travels as a parameter. The store adapters
 (``load_falkordb.FalkorStore``, ``load_neo4j.Neo4jStore``) only run statements.
 
-Store model (see ARCHITECTURE.md, "In the stores"): a node or relationship keeps the
-graph's attributes as properties; ``mentions`` and ``evidence`` (lists of records)
-become parallel lists ``mentions_report``, ``mentions_start`` ...; every element has
-``reports``, the ids of the reports that support it. Loading a graph replaces the
+Store model (see ARCHITECTURE.md, "In the stores", and ``store_properties``): a node or
+relationship keeps the graph's attributes as properties; ``mentions`` and ``evidence``
+(lists of records) become parallel lists ``mentions_report``, ``mentions_start`` ...;
+every element has ``reports``, the ids of the reports that support it. Loading a graph replaces the
 facts of the reports it contains and keeps those of other reports.
 
 >>> import networkx as nx
@@ -20,46 +20,28 @@ facts of the reports it contains and keeps those of other reports.
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
 from edukg.errors import StoreError
+from edukg.graph.store import GraphStore, Statement, count_elements
+from edukg.graph.store_properties import (
+    RECORD_FIELDS,
+    edge_reports,
+    graph_reports,
+    node_reports,
+    to_properties,
+)
 from edukg.ontology import check_label, check_relation, entity_types, node_labels
 
 DEFAULT_BATCH = 2000
-DEFAULT_GRAPH = "edukg"
-
-# Lists of records the schema defines, flattened into one list property per field.
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "mentions": ("report", "start", "end", "sentence"),
-    "evidence": ("report", "sentence", "start", "end", "text", "status"),
-}
-# Attributes that are not properties: the label / type go into the statement text.
-_STRUCTURE = {"label", "type", "reports", "id"}
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 # A property no graph attribute can be (attributes start with a letter), set and removed by
 # every statement that reads and rewrites an element's lists, to hold its write lock.
 LOCK = "_edukg_lock"
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One Cypher statement with its parameters; ``rows`` counts the graph elements it writes."""
-
-    text: str
-    parameters: dict[str, Any] = field(default_factory=dict)
-    rows: int = 0
-    kind: str = ""  # "node", "relationship", or "" for anything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,63 +79,7 @@ class RemoveSummary:
         )
 
 
-class GraphStore(Protocol):
-    """What the loader needs from a store; ``description`` never contains a password."""
-
-    description: str
-
-    def ensure_schema(self, labels: Sequence[str]) -> None: ...
-
-    def write(self, statement: Statement) -> None: ...
-
-    def read(self, statement: Statement) -> list[dict[str, Any]]: ...
-
-    def close(self) -> None: ...
-
-
 # ---------------------------------------------------------------- graph -> rows
-
-
-def _identifier(name: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise StoreError(f"attribute name {name!r} cannot be a store property (letters, digits, _ only)")
-    return name
-
-
-def _primitive(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")  # FalkorDB's query text ends at a NUL
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
-
-
-def to_properties(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """Split graph attributes into scalar properties and the flattened record lists.
-
-    Values become primitives or lists of primitives: a known list of records
-    (``mentions``, ``evidence``) becomes parallel lists ``<name>_<field>``; any other
-    record becomes a JSON string; a non-finite float becomes ``None``; a NUL character
-    in text becomes U+FFFD.
-
-    >>> to_properties({"name": "x", "numeric": None, "mentions": [{"report": "r", "start": 0, "end": 2, "sentence": 1}]})
-    ({'name': 'x', 'numeric': None}, {'mentions_report': ['r'], 'mentions_start': [0], 'mentions_end': [2], 'mentions_sentence': [1]})
-    """
-    properties: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {}
-    for name, value in attributes.items():
-        if name in _STRUCTURE:
-            continue
-        if name in RECORD_FIELDS:
-            for record_field in RECORD_FIELDS[name]:
-                lists[f"{name}_{record_field}"] = [_primitive(record[record_field]) for record in value]
-        elif isinstance(value, list | tuple):
-            properties[_identifier(name)] = [_primitive(item) for item in value]
-        else:
-            properties[_identifier(name)] = _primitive(value)
-    return properties, lists
 
 
 def _record_lists(names: Iterable[str]) -> dict[str, list[Any]]:
@@ -165,34 +91,6 @@ def _node_records(label: str) -> tuple[str, ...]:
 
 
 _EDGE_RECORDS = ("evidence",)
-
-
-def graph_reports(graph: nx.MultiDiGraph) -> list[str]:
-    """Every report id that supports something in ``graph``."""
-    found = {report for _, data in graph.nodes(data=True) for report in data.get("reports", ())}
-    found |= {report for _, _, data in graph.edges(data=True) for report in data.get("reports", ())}
-    found |= {node for node, data in graph.nodes(data=True) if data.get("label") == "Report"}
-    return sorted(found)
-
-
-def edge_reports(graph: nx.MultiDiGraph, source: str, target: str, data: Mapping[str, Any]) -> list[str]:
-    """An edge's reports; one without evidence (ISSUED_BY) is supported by the reports its ends share."""
-    if data.get("reports"):
-        return sorted(data["reports"])
-    ends = [graph.nodes[node].get("reports") for node in (source, target)]
-    known = [set(reports) for reports in ends if reports is not None]
-    return sorted(set.intersection(*known)) if known else []
-
-
-def node_reports(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    """A node's reports; a Concept, which has none in the graph, gets those of its links."""
-    data = graph.nodes[node]
-    if "reports" in data:
-        return sorted(data["reports"])
-    linked: set[str] = set()
-    for source, target, edge in [*graph.in_edges(node, data=True), *graph.out_edges(node, data=True)]:
-        linked.update(edge_reports(graph, source, target, edge))
-    return sorted(linked)
 
 
 def _node_row(graph: nx.MultiDiGraph, node: str, records: tuple[str, ...]) -> dict[str, Any]:
@@ -375,10 +273,6 @@ def strip_statements(reports: Sequence[str]) -> list[Statement]:
     return statements
 
 
-COUNT_NODES = Statement("MATCH (n) RETURN count(n) AS count")
-COUNT_RELATIONSHIPS = Statement("MATCH ()-[e]->() RETURN count(e) AS count")
-
-
 def find_reports_statement(report: str) -> Statement:
     """The Report nodes whose id or source file name is ``report``."""
     return Statement(
@@ -450,16 +344,6 @@ def unsupport_statements(
 
 
 # ---------------------------------------------------------------- running
-
-
-def _count(store: GraphStore, statement: Statement) -> int:
-    rows = store.read(statement)
-    return int(rows[0]["count"]) if rows else 0
-
-
-def count_elements(store: GraphStore) -> tuple[int, int]:
-    """(nodes, relationships) in the store."""
-    return _count(store, COUNT_NODES), _count(store, COUNT_RELATIONSHIPS)
 
 
 def _stale(store: GraphStore, graph: nx.MultiDiGraph, reports: Sequence[str]) -> list[Statement]:
@@ -550,91 +434,3 @@ def remove_report(store: GraphStore, report: str) -> RemoveSummary:
         )
     nodes, relationships = remove_reports(store, ids)
     return RemoveSummary(store.description, ids, nodes, relationships)
-
-
-# ---------------------------------------------------------------- opening a store
-
-
-def public_uri(uri: str, default_port: int | None = None) -> str:
-    """``uri`` as a message may show it: scheme, host (an IPv6 one in brackets) and port, never
-    a user or password; a StoreError naming what is wrong with a port or an IPv6 host.
-
-    >>> public_uri("falkordb://me:secret@[::1]:6379"), public_uri("bolt://db", default_port=7687)
-    ('falkordb://[::1]:6379', 'bolt://db:7687')
-    """
-    try:
-        parts = urlsplit(uri)
-        host, port = parts.hostname or "", parts.port or default_port
-    except ValueError as error:
-        scheme = uri.partition("://")[0]
-        reason = (
-            "a malformed IPv6 host (write it in brackets: [::1]:PORT)"
-            if "IPv6" in str(error)
-            else "a port that is not a number from 1 to 65535"
-        )
-        raise StoreError(f"cannot use the store URI {scheme}://…: it has {reason}") from None
-    if parts.scheme == "unix":
-        return f"unix://{parts.path}"
-    host = f"[{host}]" if ":" in host else host
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
-
-
-NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-FALKORDB_SCHEMES = ("falkordb://", "falkor://", "falkors://", "unix://")
-
-
-@contextmanager
-def open_store(
-    uri: str | None = None,
-    out_dir: str | Path = "out",
-    user: str | None = None,
-    password: str | None = None,
-    database: str | None = None,
-) -> Iterator[GraphStore]:
-    """The store to load into, closed on exit.
-
-    With no ``uri`` (and no ``NEO4J_URI`` in the environment): the embedded FalkorDB
-    under ``out_dir/db``, started if it is not running. ``bolt://``, ``neo4j://``,
-    ``neo4j+s://``: Neo4j (user, password, database default to ``NEO4J_USER``,
-    ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``). ``falkordb://HOST:PORT`` or
-    ``unix:///path.sock``: an external FalkorDB (``database`` is the graph name;
-    password from ``FALKORDB_PASSWORD``).
-    """
-    import os
-
-    uri = uri or os.environ.get("NEO4J_URI") or None
-    store: GraphStore
-    if uri is None:
-        from edukg.graph import embedded
-        from edukg.graph.load_falkordb import FalkorStore
-
-        server = embedded.start(out_dir)
-        store = FalkorStore.connect(server.url, graph=database or DEFAULT_GRAPH, where=server.where)
-    elif uri.startswith(NEO4J_SCHEMES):
-        from edukg.graph.load_neo4j import Neo4jStore
-
-        store = Neo4jStore.connect(
-            uri,
-            user=user or os.environ.get("NEO4J_USER") or "neo4j",
-            password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
-            database=database or os.environ.get("NEO4J_DATABASE") or None,
-        )
-    elif uri.startswith(FALKORDB_SCHEMES):
-        from edukg.graph.load_falkordb import FalkorStore
-
-        store = FalkorStore.connect(
-            uri,
-            graph=database or DEFAULT_GRAPH,
-            user=user or os.environ.get("FALKORDB_USER") or None,
-            password=password if password is not None else os.environ.get("FALKORDB_PASSWORD") or None,
-        )
-    else:
-        raise StoreError(
-            # Only the scheme: the rest of a URI may hold a password.
-            f"unknown store URI scheme {urlsplit(uri).scheme!r} (expected SCHEME://HOST:PORT); use one of "
-            f"{', '.join(NEO4J_SCHEMES + FALKORDB_SCHEMES)}"
-        )
-    try:
-        yield store
-    finally:
-        store.close()

@@ -7,19 +7,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import COUNT_NODES, GraphStore, Statement
+from edukg.graph.store import COUNT_NODES, GraphStore, Statement
 from edukg.queries.catalogue import ParameterValue, Query, load_sparql
 from edukg.queries.format_result import Result
 
 if TYPE_CHECKING:
     import rdflib
-
-
-def dialect_of(store: GraphStore) -> str:
-    """``falkordb`` for a FalkorDB store, ``neo4j`` for any other (the Neo4j adapter)."""
-    from edukg.graph.load_falkordb import FalkorStore
-
-    return "falkordb" if isinstance(store, FalkorStore) else "neo4j"
 
 
 def run(query: Query, parameters: Mapping[str, ParameterValue], store: GraphStore) -> Result:
@@ -28,7 +21,7 @@ def run(query: Query, parameters: Mapping[str, ParameterValue], store: GraphStor
     The query's own dialect file is sent when the store's engine has one. An empty
     store is an error that says how to fill it, not an empty answer.
     """
-    rows = store.read(Statement(query.cypher(dialect_of(store)), dict(parameters)))
+    rows = store.read(Statement(query.cypher(store.dialect), dict(parameters)))
     if not rows and not any(row["count"] for row in store.read(COUNT_NODES)):
         raise StoreError(f"{store.description} holds no graph: run `edukg build` and `edukg load` first")
     for row in rows[:1]:

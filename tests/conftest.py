@@ -253,7 +253,7 @@ def neo4j_store(neo4j_server: Neo4jServer) -> Iterator[Any]:
 
 def clear_neo4j(store: Any) -> None:
     """Delete every node and relationship of ``store`` (its constraints stay)."""
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     store.write(Statement("MATCH (n) DETACH DELETE n"))
 
@@ -263,7 +263,7 @@ def store_contents(
 ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
     """Every node (by id, with its label as ``_label``) and relationship (by source, type, target)
     of a FalkorDB or Neo4j store, with its properties: what two stores hold is compared with ``==``."""
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     nodes = {
         row["id"]: {**row["props"], "_label": row["label"]}

@@ -175,7 +175,8 @@ def build(
     click.echo(summary(result))
     click.echo(f"written: {outputs.graph}, {outputs.graphml}, {outputs.extractions}/")
     if load_store:
-        from edukg.graph.load_store import load_graph, open_store
+        from edukg.graph.load_store import load_graph
+        from edukg.graph.open_store import open_store
 
         with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
             click.echo(str(load_graph(result.graph, store)))

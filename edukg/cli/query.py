@@ -128,7 +128,7 @@ def run(
         load_sparql(name).query.bind(values)  # a bad parameter fails before the graph is read
         result = sparql_result(to_rdf(read_graph(outputs.graph)), name, values)
     else:
-        from edukg.graph.load_store import open_store
+        from edukg.graph.open_store import open_store
         from edukg.queries.run_query import run as run_query
 
         entry = load(name)

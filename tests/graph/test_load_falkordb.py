@@ -21,14 +21,10 @@ from edukg.graph import embedded
 from edukg.graph.build import build_from_paths
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import (
-    Statement,
-    count_elements,
-    load_graph,
-    open_store,
-    remove_report,
-    to_properties,
-)
+from edukg.graph.load_store import load_graph, remove_report
+from edukg.graph.open_store import open_store
+from edukg.graph.store import Statement, count_elements
+from edukg.graph.store_properties import to_properties
 
 Contents = Callable[[Any], tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]]
 ChangedReport = tuple[Any, Any, str]  # conftest's changed_report: before, after, the old id
@@ -215,26 +211,6 @@ def test_changed_report_replaces_its_facts(
 
 
 # ---------------------------------------------------------------- faults
-
-
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.mark.parametrize(
-    "uri",
-    [
-        f"falkordb://127.0.0.1:{closed_port()}",
-        "unix:///nonexistent/edukg/falkordb.sock",
-    ],
-)
-def test_unreachable_server_fails_with_one_clear_error(uri: str) -> None:
-    with pytest.raises(StoreError, match="cannot use FalkorDB"), open_store(uri):
-        pass
 
 
 RIGHT_PASSWORD = "right-Secret-1"

@@ -31,16 +31,11 @@ from edukg.graph.build import build_from_paths
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_neo4j import Neo4jStore, constraint_statements
 from edukg.graph.load_store import (
-    COUNT_NODES,
-    COUNT_RELATIONSHIPS,
     DEFAULT_BATCH,
-    Statement,
-    count_elements,
     edge_statements,
     find_reports_statement,
     load_graph,
     node_statements,
-    open_store,
     remove_report,
     stale_edge_statement,
     stale_node_statement,
@@ -48,6 +43,7 @@ from edukg.graph.load_store import (
     superseded_statement,
     unsupport_statements,
 )
+from edukg.graph.store import COUNT_NODES, COUNT_RELATIONSHIPS, Statement, count_elements
 from edukg.ontology import node_labels, relation_types
 
 EDUKG = Path(sys.executable).with_name("edukg")
@@ -320,19 +316,12 @@ def test_closed_port_is_one_line_without_the_password(
     assert "closed-Sekret-6" not in result.stdout + result.stderr
 
 
-def test_neo4j_scheme_routes_to_the_single_instance(
-    neo4j_server: Any, neo4j_store: Neo4jStore, store_graph: nx.MultiDiGraph
-) -> None:
-    routed = neo4j_server.uri.replace("bolt://", "neo4j://")
-    with open_store(routed, user=neo4j_server.user, password=neo4j_server.password) as store:
-        summary = load_graph(store_graph, store)
-        assert summary.store.startswith(f"Neo4j at {routed} ")
-        assert (summary.nodes_in_store, summary.relationships_in_store) == sizes(store_graph)
-    assert count_elements(neo4j_store) == sizes(store_graph)
-
-
 def test_environment_names_the_server_user_password_and_database(
-    neo4j_server: Any, store_graph: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    neo4j_server: Any,
+    neo4j_store: Neo4jStore,  # an empty database
+    store_graph: nx.MultiDiGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEO4J_URI", neo4j_server.uri)
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
@@ -436,20 +425,3 @@ def test_every_statement_passes_neo4j_parser(
 def test_parser_catches_a_broken_statement(cypher_lint: Any) -> None:
     """The check above could fail: a statement with a syntax error is reported."""
     assert cypher_lint("UNWIND $rows AS row MERGE (n:`Bureau` {id: row.id) SET n += row.props", {"rows": []})
-
-
-@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
-def test_unreachable_neo4j_fails_with_one_clear_error(scheme: str) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with (
-        pytest.raises(StoreError, match="cannot reach Neo4j"),
-        open_store(f"{scheme}://127.0.0.1:{port}", password="x"),
-    ):
-        pass
-
-
-def test_unknown_scheme_is_a_clear_error() -> None:
-    with pytest.raises(StoreError, match="unknown store URI scheme"), open_store("http://localhost:7474"):
-        pass

@@ -48,7 +48,7 @@ def engines(request: pytest.FixtureRequest, neo4j_server: Any, falkordb_server: 
 
 
 def clear_neo4j(store: Neo4jStore) -> None:
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     store.write(Statement("MATCH (n) DETACH DELETE n"))
 
