@@ -7,6 +7,7 @@ is never part of a message, a description or a log line of edukg.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,11 @@ from edukg.ontology import check_label
 
 CONNECT_TIMEOUT = 5.0  # seconds per connection attempt; an unreachable server fails within 10 s
 RETRY_TIME = 30.0  # seconds the driver keeps retrying a transaction that failed transiently
+
+# The driver logs why it gave up (e.g. "Unable to retrieve routing information") as a warning,
+# which Python's last-resort handler prints on stderr beside the one line of edukg's error;
+# a handler of its own keeps the records for whoever configures logging, off the terminal.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def constraint_statements(labels: Sequence[str]) -> list[Statement]:
