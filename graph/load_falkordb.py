@@ -35,6 +35,7 @@ class FalkorStore:
     """One FalkorDB graph. Each statement is one query, which FalkorDB runs atomically."""
 
     dialect = "falkordb"
+    serial_writes = True  # ``write`` holds the graph's redis lock
 
     def __init__(self, database: Any, graph: str, description: str) -> None:
         self._database = database

@@ -52,6 +52,7 @@ class Neo4jStore:
     """One Neo4j database reached through a driver."""
 
     dialect = "neo4j"
+    serial_writes = False  # transactions run at once; reads take no lock
 
     def __init__(self, driver: Any, database: str | None, description: str) -> None:
         self._driver = driver

@@ -31,11 +31,14 @@ class GraphStore(Protocol):
     """What the loader and the queries need from a store.
 
     ``description`` names it for messages and never contains a password; ``dialect``
-    (``neo4j`` or ``falkordb``) says which variant of a catalogue query it runs.
+    (``neo4j`` or ``falkordb``) says which variant of a catalogue query it runs;
+    ``serial_writes`` is true when the adapter runs one edukg write at a time on the graph
+    (then a statement that reads and rewrites an element's lists needs no lock of its own).
     """
 
     description: str
     dialect: str
+    serial_writes: bool
 
     def ensure_schema(self, labels: Sequence[str]) -> None: ...
 

@@ -116,6 +116,8 @@ class Recording:
     def __init__(self, store: FalkorStore) -> None:
         self.store = store
         self.description = store.description
+        self.dialect = store.dialect
+        self.serial_writes = store.serial_writes
         self.sent: list[Statement] = []
 
     def ensure_schema(self, labels: Any) -> None:
