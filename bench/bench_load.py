@@ -18,7 +18,9 @@ folder for each load (its community edition has one database).
 ``per-row``: batched ``UNWIND`` vs one statement per row into the embedded FalkorDB, on
 a synthetic graph (the per-row side measured on a sample and extrapolated).
 
-Run: ``.venv/bin/python bench/bench_load.py baselines --graph out/graph.json --stores falkordb neo4j``.
+With ``--queries``, every catalogue query is timed on the store edukg's load filled
+(``bench_queries.py``). Run: ``.venv/bin/python bench/bench_load.py baselines --graph
+out/graph.json --stores falkordb neo4j``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from bench_queries import time_queries  # bench/ is a folder of scripts: the script's own folder
 
 from edukg.graph import embedded
 from edukg.graph.export_json import read_graph
@@ -163,13 +166,20 @@ STORES = {"falkordb": falkordb_stores, "neo4j": neo4j_stores}
 
 
 def measure(
-    graph: nx.MultiDiGraph, fresh: Callable[[str], Any], side: str, batch_size: int
+    graph: nx.MultiDiGraph,
+    fresh: Callable[[str], Any],
+    side: str,
+    batch_size: int,
+    then: Callable[[GraphStore], object] | None = None,
 ) -> dict[str, Any]:
+    """``side``'s load of ``graph`` into a fresh store; ``then`` runs on the store it filled."""
     with fresh(f"bench_{side}") as store:
         started = time.perf_counter()
         rows = SIDES[side](graph, store, batch_size)
         seconds = time.perf_counter() - started
         held = count_elements(store)
+        if then:
+            then(store)
     assert held == (graph.number_of_nodes(), graph.number_of_edges()), (side, held)
     return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
 
@@ -184,7 +194,16 @@ def baselines(options: argparse.Namespace) -> None:
                 tempfile.TemporaryDirectory(prefix="edukg-bench-load-") as folder,
                 STORES[store_name](Path(folder)) as fresh,
             ):
-                figures = {side: measure(graph, fresh, side, options.batch_size) for side in options.sides}
+                figures = {
+                    side: measure(
+                        graph,
+                        fresh,
+                        side,
+                        options.batch_size,
+                        time_queries if options.queries and side == "edukg" else None,
+                    )
+                    for side in options.sides
+                }
             line = {"store": store_name, "reports": reports, **figures}
             results.append(line)
             rates = ", ".join(
@@ -331,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     compare.add_argument("--sides", nargs="+", choices=sorted(SIDES), default=list(SIDES))
     compare.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     compare.add_argument("--json", type=Path, help="also write the figures here")
+    compare.add_argument(
+        "--queries", action="store_true", help="time every catalogue query on the store edukg's load filled"
+    )
     single = commands.add_parser("per-row", help="batched UNWIND vs one statement per row (FalkorDB)")
     single.add_argument("--nodes", type=int, default=40_000)
     single.add_argument("--relationships", type=int, default=60_000)
