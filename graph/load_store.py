@@ -157,8 +157,7 @@ def _upsert(variable: str, lists: Sequence[str], locked: bool) -> str:
     ``*_report`` lists, which say whose each entry is, are rewritten after the lists they
     index, and the element's write lock is taken first (see ``_kept``).
     """
-    created = [f"{variable} += row.props", f"{variable}.reports = row.reports"]
-    created += [f"{variable}.`{name}` = row.lists.`{name}`" for name in lists]
+    created = [f"{variable} += row.props", f"{variable} += row.lists", f"{variable}.reports = row.reports"]
     matched = [f"{variable} += row.props"]
     for name in sorted(lists, key=lambda name: name.endswith("_report")):
         owner = f"{variable}.`{name.rpartition('_')[0]}_report`"
