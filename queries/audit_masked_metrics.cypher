@@ -7,6 +7,9 @@
 MATCH (metric:Metric)-[:MENTIONED_IN]->(report:Report)
 WHERE metric.masked = true
   AND report.source CONTAINS $report
+WITH metric, report
+ORDER BY report.source, metric.name, metric.value
+LIMIT $limit
 OPTIONAL MATCH (entity)-[:MEASURED_BY]->(metric)
 WITH metric, report, collect(entity.name) AS measures
 RETURN report.source AS report,
