@@ -42,7 +42,7 @@ from typing import Any
 import networkx as nx
 from bench_queries import time_queries  # bench/ is a folder of scripts: the script's own folder
 
-from edukg.graph import embedded
+from edukg.graph import embedded, load_falkordb
 from edukg.graph.export_json import read_graph
 from edukg.graph.load_falkordb import FalkorStore
 from edukg.graph.load_neo4j import Neo4jStore
@@ -52,6 +52,7 @@ from edukg.graph.store_properties import edge_reports, node_reports, to_properti
 from edukg.ontology import entity_types, node_labels
 
 SERVER = Path(__file__).resolve().parent.parent / "tests" / "neo4j-server" / "server.sh"
+QUERY_TIMEOUT = 60.0  # seconds, with --queries: any one read (query) or write (batch) of FalkorDB
 
 
 # ---------------------------------------------------------------- hand-written baselines
@@ -186,6 +187,8 @@ def measure(
 
 def baselines(options: argparse.Namespace) -> None:
     results = []
+    if options.queries:  # a query slower than this fails in the figures instead of holding the run up
+        load_falkordb.READ_TIMEOUT = QUERY_TIMEOUT
     for path in options.graph:
         graph = read_graph(path)
         reports = sum(1 for _, label in graph.nodes(data="label") if label == "Report")
