@@ -311,7 +311,9 @@ def load_time(graph_json: Path, out: Path) -> list[Figure]:
     it holds, until it answers."""
     from edukg.graph import embedded
     from edukg.graph.export_json import read_graph
-    from edukg.graph.load_store import count_elements, load_graph, open_store
+    from edukg.graph.load_store import load_graph
+    from edukg.graph.open_store import open_store
+    from edukg.graph.store import count_elements
 
     graph = read_graph(graph_json)
     try:
@@ -572,7 +574,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scale-workers", type=int, default=2, help="--workers of the scaling runs")
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument(
+        "--load-only",
+        type=Path,
+        metavar="GRAPH_JSON",
+        help="only load this graph.json into a fresh embedded FalkorDB, stop it and restart it; "
+        "print those figures (RESULTS.md is not written)",
+    )
     options = parser.parse_args(argv)
+    if options.load_only:
+        with tempfile.TemporaryDirectory(prefix="edukg-bench-") as work:
+            for figure in load_time(options.load_only, Path(work) / "store"):
+                print(f"{figure}\n    {figure.detail}", flush=True)
+        return
     if not 0 < options.small < options.large or options.profile_reports < 1:
         parser.error("need 0 < --small < --large and --profile-reports >= 1")
     options.profile_reports = min(options.profile_reports, options.large)

@@ -58,15 +58,7 @@ class Outputs:
         held back meanwhile, so the folder holds one whole build, never a mix of two. A block
         that raises leaves the folder as it was.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if notify:
-                    notify(f"waiting for another build into {self.folder} to finish")
-                fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with writing_into(self.folder, notify):
             staging = Outputs(self.folder / STAGING, self.folder / STAGING / GRAPH_FILE)
             shutil.rmtree(staging.folder, ignore_errors=True)  # what an interrupted build left
             staging.folder.mkdir()
@@ -75,8 +67,6 @@ class Outputs:
                 self._publish(staging)
             finally:
                 shutil.rmtree(staging.folder, ignore_errors=True)
-        finally:
-            os.close(descriptor)
 
     def _publish(self, staging: Outputs) -> None:
         """Rename the staged outputs into place (the old extractions go into the staging folder)."""
@@ -99,6 +89,17 @@ class Outputs:
                     raise OSError(error.errno, error.strerror, str(final)) from None
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    @classmethod
+    def owning(cls, extractions: str | os.PathLike[str]) -> Path:
+        """The folder whose lock guards ``extractions`` (a folder of extraction files): the build
+        folder it belongs to when it is one's ``extractions/``, else the folder itself.
+
+        >>> str(Outputs.owning("out/extractions")), str(Outputs.owning("out/one"))
+        ('out', 'out/one')
+        """
+        folder = Path(extractions)
+        return folder.parent if cls.find(folder.parent).extractions == folder else folder
 
     @property
     def graphml(self) -> Path:
@@ -124,3 +125,21 @@ class Outputs:
     def rdf(self, suffix: str) -> Path:
         """The RDF export in the syntax of ``suffix`` (``.ttl``, ``.jsonld``, …)."""
         return self.folder / f"graph{suffix}"
+
+
+@contextmanager
+def writing_into(folder: Path, notify: Callable[[str], object] | None = None) -> Iterator[None]:
+    """Hold ``folder``'s build lock (made if missing) while the block writes into it: a second
+    ``edukg build`` or ``edukg extract`` into the same folder waits, and ``notify`` is told so."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / BUILD_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if notify:
+                notify(f"waiting for another build or extraction into {folder} to finish")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

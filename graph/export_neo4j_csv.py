@@ -3,19 +3,18 @@
 One node file per label (``nodes_<Label>.csv``: ``id:ID``, ``:LABEL``, the
 properties) and one relationship file per type (``relationships_<TYPE>.csv``:
 ``:START_ID``, ``:END_ID``, ``:TYPE``, the properties). Properties are those the
-loader writes (``edukg.graph.load_store``): the same names and the same flattening,
+loader writes (``edukg.graph.store_properties``): the same names and the same flattening,
 with typed headers (``chars:long``, ``numeric:double``, ``masked:boolean``,
 ``aliases:string[]``). Array elements are separated by U+001F, a control
-character report text does not contain. ``load.cypher`` loads the same files with
+character report text does not contain. Every value is quoted, so an empty string is a
+property; an empty field (``None``, an empty list) is none. ``load.cypher`` loads the same files with
 ``LOAD CSV`` through cypher-shell, for a database that already exists.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import edge_reports, node_reports, to_properties
+from edukg.graph.store_properties import edge_reports, node_reports, to_properties
 from edukg.ontology import check_label, check_relation
 
 ARRAY_DELIMITER = "\x1f"
@@ -32,34 +31,54 @@ ADMIN_ARRAY_DELIMITER = "U+001F"
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """One CSV file: its name, typed header and rows (already strings)."""
+    """One CSV file: its name, its kind (``nodes``, ``relationships``), label or type, and typed header."""
 
     name: str
-    kind: str  # "nodes" or "relationships"
-    label: str  # node label or relationship type
+    kind: str
+    label: str
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The property names of the header's typed columns, in order."""
+        fixed = len(NODE_IDS) if self.kind == "nodes" else len(RELATIONSHIP_IDS)
+        return tuple(column.partition(":")[0] for column in self.header[fixed:])
 
 
-def _type_of(values: Iterable[Any]) -> str:
-    """The neo4j-admin type of a column from its non-null values."""
-    kinds = set()
-    for value in values:
-        sample = value[0] if isinstance(value, list) else value
-        element = {bool: "boolean", int: "long", float: "double"}.get(type(sample), "string")
-        kinds.add(f"{element}[]" if isinstance(value, list) else element)
+NODE_IDS = ("id:ID", ":LABEL")
+RELATIONSHIP_IDS = (":START_ID", ":END_ID", ":TYPE")
+
+# One element of the graph as the CSV holds it: its label or type, its id cells, its properties.
+Record = tuple[str, tuple[str, ...], dict[str, Any]]
+
+
+def _kind_of(value: Any) -> str:
+    sample = value[0] if isinstance(value, list) else value
+    element = {bool: "boolean", int: "long", float: "double"}.get(type(sample), "string")
+    return f"{element}[]" if isinstance(value, list) else element
+
+
+def column_type(kinds: set[str]) -> str:
+    """The neo4j-admin type of a column whose non-null values have these ``kinds``.
+
+    >>> column_type({"long", "double"}), column_type({"string[]"}), column_type({"long", "string"})
+    ('double', 'string[]', 'string')
+    """
     if kinds == {"long", "double"}:
         return "double"
     if kinds == {"long[]", "double[]"}:
         return "double[]"
-    return kinds.pop() if len(kinds) == 1 else "string"
+    return next(iter(kinds)) if len(kinds) == 1 else "string"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+def cell(value: Any) -> str:
+    """A property value as neo4j-admin reads it: arrays joined by U+001F.
+
+    >>> cell([1, 2]), cell(True), cell("教育局")
+    ('1\\x1f2', 'true', '教育局')
+    """
     if isinstance(value, list):
-        return ARRAY_DELIMITER.join(_cell(item) for item in value)
+        return ARRAY_DELIMITER.join(cell(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
@@ -68,26 +87,16 @@ def _cell(value: Any) -> str:
     return text
 
 
-def _table(
-    name: str,
-    kind: str,
-    label: str,
-    fixed: Sequence[str],
-    records: Sequence[tuple[Sequence[str], dict[str, Any]]],
-) -> Table:
-    columns = sorted({column for _, properties in records for column in properties})
-    types = {
-        column: _type_of(p[column] for _, p in records if p.get(column) is not None and p.get(column) != [])
-        for column in columns
-    }
-    header = (
-        *fixed,
-        *(f"{column}:{types[column]}" if types[column] != "string" else column for column in columns),
-    )
-    rows = tuple(
-        (*ids, *(_cell(properties.get(column)) for column in columns)) for ids, properties in records
-    )
-    return Table(name, kind, label, header, rows)
+def csv_field(value: Any) -> str:
+    """One CSV field: quoted, so that an empty string stays a property; ``None`` and ``[]``
+    empty and unquoted, which neo4j-admin and ``LOAD CSV`` read as no property.
+
+    >>> csv_field(""), csv_field(None), csv_field('a"b')
+    ('""', '', '"a""b"')
+    """
+    if value is None or value == []:
+        return ""
+    return '"' + cell(value).replace('"', '""') + '"'
 
 
 def _element_properties(attributes: Mapping[str, Any], reports: list[str]) -> dict[str, Any]:
@@ -95,56 +104,70 @@ def _element_properties(attributes: Mapping[str, Any], reports: list[str]) -> di
     return {**properties, **lists, "reports": reports}
 
 
-def to_tables(graph: nx.MultiDiGraph) -> list[Table]:
-    """The node and relationship tables of ``graph``, in a stable order."""
-    nodes: dict[str, list[tuple[Sequence[str], dict[str, Any]]]] = defaultdict(list)
+def node_record(graph: nx.MultiDiGraph, node: str) -> Record:
+    """A node's label, id cells and properties (those the loader writes)."""
+    label = check_label(graph.nodes[node]["label"])
+    return label, (node, label), _element_properties(graph.nodes[node], node_reports(graph, node))
+
+
+def edge_record(
+    graph: nx.MultiDiGraph, source: str, target: str, key: str, data: Mapping[str, Any]
+) -> Record:
+    """A relationship's type, id cells and properties (those the loader writes)."""
+    relation = check_relation(data.get("type", key))
+    properties = _element_properties(data, edge_reports(graph, source, target, data))
+    return relation, (source, target, relation), properties
+
+
+def records(graph: nx.MultiDiGraph) -> Iterator[tuple[str, Record]]:
+    """(``nodes`` or ``relationships``, record) for every element, nodes first, in a stable order."""
     for node in sorted(graph.nodes):
-        label = check_label(graph.nodes[node]["label"])
-        nodes[label].append(
-            ((node, label), _element_properties(graph.nodes[node], node_reports(graph, node)))
-        )
-    edges: dict[str, list[tuple[Sequence[str], dict[str, Any]]]] = defaultdict(list)
+        yield "nodes", node_record(graph, node)
     for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        relation = check_relation(data.get("type", key))
-        properties = _element_properties(data, edge_reports(graph, source, target, data))
-        edges[relation].append(((source, target, relation), properties))
-    return [
-        *(
-            _table(f"nodes_{label}.csv", "nodes", label, ("id:ID", ":LABEL"), nodes[label])
-            for label in sorted(nodes)
-        ),
-        *(
-            _table(
-                f"relationships_{kind}.csv",
-                "relationships",
-                kind,
-                (":START_ID", ":END_ID", ":TYPE"),
-                edges[kind],
-            )
-            for kind in sorted(edges)
-        ),
-    ]
+        yield "relationships", edge_record(graph, source, target, key, data)
 
 
-def to_csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.header)
-    writer.writerows(table.rows)
-    return buffer.getvalue()
+def make_table(kind: str, label: str, kinds: Mapping[str, set[str]]) -> Table:
+    """The table of one label or type from the value kinds of its columns (see ``column_type``)."""
+    fixed = NODE_IDS if kind == "nodes" else RELATIONSHIP_IDS
+    typed = ((column, column_type(kinds[column])) for column in sorted(kinds))
+    header = (*fixed, *(f"{column}:{type_}" if type_ != "string" else column for column, type_ in typed))
+    return Table(f"{kind}_{label}.csv", kind, label, header)
+
+
+def to_tables(graph: nx.MultiDiGraph) -> list[Table]:
+    """The node and relationship tables of ``graph`` (headers only), in a stable order."""
+    kinds: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for kind, (label, _, properties) in records(graph):
+        columns = kinds.setdefault((kind, label), {})
+        for column, value in properties.items():
+            found = columns.setdefault(column, set())  # a column even where no element has a value
+            if value is not None and value != []:
+                found.add(_kind_of(value))
+    return [make_table(kind, label, kinds[kind, label]) for kind, label in sorted(kinds)]
+
+
+def csv_line(fields: Iterable[Any]) -> str:
+    """One line of a CSV file: the fields (a header's names, ids, property values), each a ``csv_field``."""
+    return ",".join(csv_field(field) for field in fields) + "\n"
+
+
+def csv_row(table: Table, ids: Sequence[str], properties: Mapping[str, Any]) -> str:
+    """One element's line of ``table``'s file."""
+    return csv_line([*ids, *(properties.get(column) for column in table.columns)])
 
 
 def _read_value(column: str) -> str:
     """The Cypher expression that turns LOAD CSV's text cell ``row.`column``` into the typed value."""
     kind = column.partition(":")[2]
-    cell = f"row.`{column}`"
+    text = f"row.`{column}`"
     convert = {"long": "toInteger({})", "double": "toFloat({})", "boolean": "({} = 'true')"}
     if kind.endswith("[]"):
         element = convert.get(kind[:-2], "{}").format("x")
-        items = f"split({cell}, '\\u001F')"
+        items = f"split({text}, '\\u001F')"
         mapped = items if element == "x" else f"[x IN {items} | {element}]"
-        return f"CASE WHEN {cell} IS NULL THEN [] ELSE {mapped} END"
-    return convert.get(kind, "{}").format(cell)
+        return f"CASE WHEN {text} IS NULL THEN [] ELSE {mapped} END"
+    return convert.get(kind, "{}").format(text)
 
 
 def _assignments(variable: str, header: Sequence[str], fixed: int) -> str:
@@ -183,10 +206,16 @@ def to_load_cypher(tables: Sequence[Table]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def admin_command(files: Sequence[Path]) -> str:
-    """The ``neo4j-admin database import full`` command line for the written files."""
+def admin_command(files: Sequence[Path], database: str = "neo4j") -> str:
+    """The ``neo4j-admin database import full`` command line for the written files.
+
+    The database comes first: ``--nodes`` and ``--relationships`` take any number of files.
+
+    >>> admin_command([Path("d/nodes_Report.csv"), Path("d/relationships_ISSUED_BY.csv")])
+    'neo4j-admin database import full neo4j --array-delimiter=U+001F --multiline-fields=true --nodes=d/nodes_Report.csv --relationships=d/relationships_ISSUED_BY.csv'
+    """
     parts = [
-        "neo4j-admin database import full",
+        f"neo4j-admin database import full {database}",
         f"--array-delimiter={ADMIN_ARRAY_DELIMITER}",
         "--multiline-fields=true",
     ]
@@ -195,19 +224,27 @@ def admin_command(files: Sequence[Path]) -> str:
             parts.append(f"--nodes={path}")
         elif path.name.startswith("relationships_"):
             parts.append(f"--relationships={path}")
-    return " ".join(parts) + " neo4j"
+    return " ".join(parts)
 
 
 def write_neo4j_import(graph: nx.MultiDiGraph, directory: str | Path) -> list[Path]:
-    """Write the CSV files and ``load.cypher`` into ``directory``; returns the paths written."""
+    """Write the CSV files and ``load.cypher`` into ``directory``; returns the paths written.
+
+    Two passes over the graph: the first finds each column's type for the headers, the
+    second writes each element's line as it goes, so no file's rows are held in memory.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tables = to_tables(graph)
-    written = []
-    for table in tables:
-        path = directory / table.name
-        path.write_text(to_csv(table), encoding="utf-8")
-        written.append(path)
+    tables = {(table.kind, table.label): table for table in to_tables(graph)}
+    with ExitStack() as files:
+        handles = {}
+        for key, table in tables.items():
+            handles[key] = files.enter_context(
+                (directory / table.name).open("w", encoding="utf-8", newline="")
+            )
+            handles[key].write(csv_line(table.header))
+        for kind, (label, ids, properties) in records(graph):
+            handles[kind, label].write(csv_row(tables[kind, label], ids, properties))
     script = directory / "load.cypher"
-    script.write_text(to_load_cypher(tables), encoding="utf-8")
-    return [*written, script]
+    script.write_text(to_load_cypher(list(tables.values())), encoding="utf-8")
+    return [*(directory / table.name for table in tables.values()), script]

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import Statement, public_uri
+from edukg.graph.store import Statement, public_uri
 from edukg.ontology import check_label
 
 CONNECT_TIMEOUT = 5.0  # seconds to connect and to answer a ping
@@ -33,6 +33,9 @@ def _reason(error: Exception) -> str:
 
 class FalkorStore:
     """One FalkorDB graph. Each statement is one query, which FalkorDB runs atomically."""
+
+    dialect = "falkordb"
+    serial_writes = True  # ``write`` holds the graph's redis lock
 
     def __init__(self, database: Any, graph: str, description: str) -> None:
         self._database = database

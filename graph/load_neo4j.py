@@ -7,15 +7,21 @@ is never part of a message, a description or a log line of edukg.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import Statement, public_uri
+from edukg.graph.store import Statement, public_uri
 from edukg.ontology import check_label
 
 CONNECT_TIMEOUT = 5.0  # seconds per connection attempt; an unreachable server fails within 10 s
 RETRY_TIME = 30.0  # seconds the driver keeps retrying a transaction that failed transiently
+
+# The driver logs why it gave up (e.g. "Unable to retrieve routing information") as a warning,
+# which Python's last-resort handler prints on stderr beside the one line of edukg's error;
+# a handler of its own keeps the records for whoever configures logging, off the terminal.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def constraint_statements(labels: Sequence[str]) -> list[Statement]:
@@ -44,6 +50,9 @@ def _reason(error: Exception) -> str:
 
 class Neo4jStore:
     """One Neo4j database reached through a driver."""
+
+    dialect = "neo4j"
+    serial_writes = False  # transactions run at once; reads take no lock
 
     def __init__(self, driver: Any, database: str | None, description: str) -> None:
         self._driver = driver

@@ -1,14 +1,14 @@
 """The one loader: graph -> batched ``UNWIND $rows`` + ``MERGE`` statements, for any store.
 
-Every statement is a :class:`Statement` (Cypher text plus parameters). Labels and
+Every statement is a ``store.Statement`` (Cypher text plus parameters). Labels and
 relationship types enter the text only after ``edukg.ontology`` checked them; every
 value from a report travels as a parameter. The store adapters
 (``load_falkordb.FalkorStore``, ``load_neo4j.Neo4jStore``) only run statements.
 
-Store model (see ARCHITECTURE.md, "In the stores"): a node or relationship keeps the
-graph's attributes as properties; ``mentions`` and ``evidence`` (lists of records)
-become parallel lists ``mentions_report``, ``mentions_start`` ...; every element has
-``reports``, the ids of the reports that support it. Loading a graph replaces the
+Store model (see ARCHITECTURE.md, "In the stores", and ``store_properties``): a node or
+relationship keeps the graph's attributes as properties; ``mentions`` and ``evidence``
+(lists of records) become parallel lists ``mentions_report``, ``mentions_start`` ...;
+every element has ``reports``, the ids of the reports that support it. Loading a graph replaces the
 facts of the reports it contains and keeps those of other reports.
 
 >>> import networkx as nx
@@ -20,46 +20,28 @@ facts of the reports it contains and keeps those of other reports.
 
 from __future__ import annotations
 
-import json
-import math
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
 from edukg.errors import StoreError
+from edukg.graph.store import GraphStore, Statement, count_elements
+from edukg.graph.store_properties import (
+    RECORD_FIELDS,
+    edge_reports,
+    graph_reports,
+    node_reports,
+    to_properties,
+)
 from edukg.ontology import check_label, check_relation, entity_types, node_labels
 
 DEFAULT_BATCH = 2000
-DEFAULT_GRAPH = "edukg"
-
-# Lists of records the schema defines, flattened into one list property per field.
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "mentions": ("report", "start", "end", "sentence"),
-    "evidence": ("report", "sentence", "start", "end", "text", "status"),
-}
-# Attributes that are not properties: the label / type go into the statement text.
-_STRUCTURE = {"label", "type", "reports", "id"}
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 # A property no graph attribute can be (attributes start with a letter), set and removed by
 # every statement that reads and rewrites an element's lists, to hold its write lock.
 LOCK = "_edukg_lock"
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One Cypher statement with its parameters; ``rows`` counts the graph elements it writes."""
-
-    text: str
-    parameters: dict[str, Any] = field(default_factory=dict)
-    rows: int = 0
-    kind: str = ""  # "node", "relationship", or "" for anything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,63 +79,7 @@ class RemoveSummary:
         )
 
 
-class GraphStore(Protocol):
-    """What the loader needs from a store; ``description`` never contains a password."""
-
-    description: str
-
-    def ensure_schema(self, labels: Sequence[str]) -> None: ...
-
-    def write(self, statement: Statement) -> None: ...
-
-    def read(self, statement: Statement) -> list[dict[str, Any]]: ...
-
-    def close(self) -> None: ...
-
-
 # ---------------------------------------------------------------- graph -> rows
-
-
-def _identifier(name: str) -> str:
-    if not _IDENTIFIER.match(name):
-        raise StoreError(f"attribute name {name!r} cannot be a store property (letters, digits, _ only)")
-    return name
-
-
-def _primitive(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")  # FalkorDB's query text ends at a NUL
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
-
-
-def to_properties(attributes: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """Split graph attributes into scalar properties and the flattened record lists.
-
-    Values become primitives or lists of primitives: a known list of records
-    (``mentions``, ``evidence``) becomes parallel lists ``<name>_<field>``; any other
-    record becomes a JSON string; a non-finite float becomes ``None``; a NUL character
-    in text becomes U+FFFD.
-
-    >>> to_properties({"name": "x", "numeric": None, "mentions": [{"report": "r", "start": 0, "end": 2, "sentence": 1}]})
-    ({'name': 'x', 'numeric': None}, {'mentions_report': ['r'], 'mentions_start': [0], 'mentions_end': [2], 'mentions_sentence': [1]})
-    """
-    properties: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {}
-    for name, value in attributes.items():
-        if name in _STRUCTURE:
-            continue
-        if name in RECORD_FIELDS:
-            for record_field in RECORD_FIELDS[name]:
-                lists[f"{name}_{record_field}"] = [_primitive(record[record_field]) for record in value]
-        elif isinstance(value, list | tuple):
-            properties[_identifier(name)] = [_primitive(item) for item in value]
-        else:
-            properties[_identifier(name)] = _primitive(value)
-    return properties, lists
 
 
 def _record_lists(names: Iterable[str]) -> dict[str, list[Any]]:
@@ -165,34 +91,6 @@ def _node_records(label: str) -> tuple[str, ...]:
 
 
 _EDGE_RECORDS = ("evidence",)
-
-
-def graph_reports(graph: nx.MultiDiGraph) -> list[str]:
-    """Every report id that supports something in ``graph``."""
-    found = {report for _, data in graph.nodes(data=True) for report in data.get("reports", ())}
-    found |= {report for _, _, data in graph.edges(data=True) for report in data.get("reports", ())}
-    found |= {node for node, data in graph.nodes(data=True) if data.get("label") == "Report"}
-    return sorted(found)
-
-
-def edge_reports(graph: nx.MultiDiGraph, source: str, target: str, data: Mapping[str, Any]) -> list[str]:
-    """An edge's reports; one without evidence (ISSUED_BY) is supported by the reports its ends share."""
-    if data.get("reports"):
-        return sorted(data["reports"])
-    ends = [graph.nodes[node].get("reports") for node in (source, target)]
-    known = [set(reports) for reports in ends if reports is not None]
-    return sorted(set.intersection(*known)) if known else []
-
-
-def node_reports(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    """A node's reports; a Concept, which has none in the graph, gets those of its links."""
-    data = graph.nodes[node]
-    if "reports" in data:
-        return sorted(data["reports"])
-    linked: set[str] = set()
-    for source, target, edge in [*graph.in_edges(node, data=True), *graph.out_edges(node, data=True)]:
-        linked.update(edge_reports(graph, source, target, edge))
-    return sorted(linked)
 
 
 def _node_row(graph: nx.MultiDiGraph, node: str, records: tuple[str, ...]) -> dict[str, Any]:
@@ -219,50 +117,68 @@ def _edge_row(graph: nx.MultiDiGraph, source: str, target: str, data: Mapping[st
 # ---------------------------------------------------------------- statements
 
 
-def _locked(variable: str) -> str:
+def _locked(variable: str, locked: bool) -> str:
     """A write that takes the element's write lock before its lists are read (see ``_kept``)."""
-    return f" SET {variable}.`{LOCK}` = true"
+    return f" SET {variable}.`{LOCK}` = true" if locked else ""
 
 
-def _kept(variable: str, records: Sequence[str]) -> str:
-    """``WITH`` items: per record list, the indices of entries from reports not being replaced.
+def _kept(variable: str, records: Sequence[str], drop: str) -> str:
+    """``WITH`` items: per record list, the indices of entries from reports not in ``drop`` (the
+    Cypher list of the reports being replaced).
 
-    The statement writes ``LOCK`` first (``_locked``): Neo4j reads without locks, so two
-    loads that read a shared node's lists at once would each write back their own
-    version and one report's entries would be lost.
+    On a store that runs one edukg write at a time (FalkorDB) that is all. On one that does
+    not (Neo4j), the statement writes ``LOCK`` first (``_locked``): Neo4j reads without
+    locks, so two loads that read a shared node's lists at once would each write back their
+    own version and one report's entries would be lost.
     """
     return "".join(
         f", [i IN range(0, size(coalesce({variable}.`{name}_report`, [])) - 1)"
-        f" WHERE NOT {variable}.`{name}_report`[i] IN $reports] AS kept_{name}"
+        f" WHERE NOT {variable}.`{name}_report`[i] IN {drop}] AS kept_{name}"
         for name in records
     )
 
 
-def _merge_lists(variable: str, lists: Iterable[str], records: Sequence[str], source: str) -> str:
-    """``SET`` items: kept entries of other reports, then the incoming ones (``source`` = None to drop)."""
-    items = [
-        f"{variable}.`{LOCK}` = null",
-        f"{variable}.reports = [r IN coalesce({variable}.reports, []) WHERE NOT r IN $reports]",
-    ]
-    if source:
-        items[1] += f" + {source}.reports"
-    for list_name in lists:
-        record = next(name for name in records if list_name.startswith(f"{name}_"))
-        kept = f"[i IN kept_{record} | {variable}.`{list_name}`[i]]"
-        items.append(
-            f"{variable}.`{list_name}` = {kept}" + (f" + {source}.lists.`{list_name}`" if source else "")
-        )
+def _dropped(variable: str, records: Sequence[str], drop: str, locked: bool) -> str:
+    """``SET`` items: each list keeps the entries of reports not in ``drop`` (see ``_kept``)."""
+    items = [f"{variable}.reports = [r IN coalesce({variable}.reports, []) WHERE NOT r IN {drop}]"]
+    if locked:
+        items.insert(0, f"{variable}.`{LOCK}` = null")
+    for record in records:
+        for list_name in _record_lists([record]):
+            items.append(f"{variable}.`{list_name}` = [i IN kept_{record} | {variable}.`{list_name}`[i]]")
     return ", ".join(items)
+
+
+def _upsert(variable: str, lists: Sequence[str], locked: bool) -> str:
+    """``ON CREATE SET`` / ``ON MATCH SET`` of a ``MERGE`` whose row replaces its own reports' entries.
+
+    A new element takes the row as it is; one already in the store keeps the entries of
+    other reports (``row.reports`` are the row's own) before the row's are appended. The
+    ``*_report`` lists, which say whose each entry is, are rewritten after the lists they
+    index, and the element's write lock is taken first (see ``_kept``).
+    """
+    created = [f"{variable} += row.props", f"{variable} += row.lists", f"{variable}.reports = row.reports"]
+    matched = [f"{variable} += row.props"]
+    for name in sorted(lists, key=lambda name: name.endswith("_report")):
+        owner = f"{variable}.`{name.rpartition('_')[0]}_report`"
+        if name.endswith("_report"):
+            kept = f"[x IN coalesce({owner}, []) WHERE NOT x IN row.reports]"
+        else:
+            kept = (
+                f"[i IN range(0, size(coalesce({owner}, [])) - 1)"
+                f" WHERE NOT {owner}[i] IN row.reports | {variable}.`{name}`[i]]"
+            )
+        matched.append(f"{variable}.`{name}` = {kept} + row.lists.`{name}`")
+    matched.append(
+        f"{variable}.reports = [r IN coalesce({variable}.reports, []) WHERE NOT r IN row.reports] + row.reports"
+    )
+    if locked:
+        matched = [f"{variable}.`{LOCK}` = true", *matched, f"{variable}.`{LOCK}` = null"]
+    return f" ON CREATE SET {', '.join(created)} ON MATCH SET {', '.join(matched)}"
 
 
 def _lists_of(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({name for row in rows for name in row["lists"]})
-
-
-def _record_names(lists: Iterable[str]) -> tuple[str, ...]:
-    return tuple(
-        sorted({name for name in RECORD_FIELDS for list_name in lists if list_name.startswith(f"{name}_")})
-    )
 
 
 def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -271,14 +187,15 @@ def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def node_statements(
-    graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH, reports: Sequence[str] | None = None
+    graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH, locked: bool = True
 ) -> list[Statement]:
     """``MERGE`` on id, label by label, in batches of ``batch_size`` rows.
 
-    ``reports`` (default: every report of the graph) are the reports whose facts the
-    rows replace; entries of other reports already in the store are kept.
+    Each row replaces the entries of its own reports (``row.reports``) and keeps those of
+    other reports already in the store (what a report no longer supports is taken out
+    before, by :func:`unsupport_statements`). ``locked``: take each element's write lock
+    (see ``_kept``); a store that runs one edukg write at a time needs none.
     """
-    replaced = list(graph_reports(graph) if reports is None else reports)
     by_label: dict[str, list[str]] = defaultdict(list)
     for node, label in graph.nodes(data="label"):
         by_label[check_label(label)].append(node)
@@ -288,21 +205,16 @@ def node_statements(
         rows = [_node_row(graph, node, records) for node in sorted(by_label[label])]
         for batch in _batches(rows, batch_size):
             lists = _lists_of(batch)
-            names = _record_names(lists)
-            text = (
-                f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}})"
-                f"{_locked('n')} WITH n, row{_kept('n', names)}"
-                f" SET n += row.props, {_merge_lists('n', lists, names, 'row')}"
-            )
-            statements.append(Statement(text, {"rows": list(batch), "reports": replaced}, len(batch), "node"))
+            text = f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}){_upsert('n', lists, locked)}"
+            statements.append(Statement(text, {"rows": list(batch)}, len(batch), "node"))
     return statements
 
 
 def edge_statements(
-    graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH, reports: Sequence[str] | None = None
+    graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH, locked: bool = True
 ) -> list[Statement]:
-    """``MERGE`` on (source id, type, target id), grouped by type and end labels, in batches."""
-    replaced = list(graph_reports(graph) if reports is None else reports)
+    """``MERGE`` on (source id, type, target id), grouped by type and end labels, in batches
+    (rows replace their own reports' entries, as in :func:`node_statements`)."""
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for source, target, kind, data in graph.edges(keys=True, data=True):
         relation = check_relation(data.get("type", kind))
@@ -315,33 +227,27 @@ def edge_statements(
         )
         for batch in _batches(rows, batch_size):
             lists = _lists_of(batch)
-            names = _record_names(lists)
             text = (
                 f"UNWIND $rows AS row MATCH (a:`{source_label}` {{id: row.source}})"
                 f" MATCH (b:`{target_label}` {{id: row.target}})"
-                f" MERGE (a)-[e:`{relation}`]->(b)"
-                f"{_locked('e')} WITH e, row{_kept('e', names)}"
-                f" SET e += row.props, {_merge_lists('e', lists, names, 'row')}"
+                f" MERGE (a)-[e:`{relation}`]->(b){_upsert('e', lists, locked)}"
             )
-            statements.append(
-                Statement(text, {"rows": list(batch), "reports": replaced}, len(batch), "relationship")
-            )
+            statements.append(Statement(text, {"rows": list(batch)}, len(batch), "relationship"))
     return statements
 
 
-def strip_statements(reports: Sequence[str]) -> list[Statement]:
+def strip_statements(reports: Sequence[str], locked: bool = True) -> list[Statement]:
     """Take ``reports`` out of every element's support; delete what nothing supports any more.
 
     A Concept node stays while anything links to it.
     """
     parameters = {"reports": list(reports)}
     statements = []
-    edge_lists = list(_record_lists(_EDGE_RECORDS))
     statements.append(
         Statement(
             "MATCH ()-[e]->() WHERE any(r IN e.reports WHERE r IN $reports)"
-            f"{_locked('e')} WITH e{_kept('e', _EDGE_RECORDS)}"
-            f" SET {_merge_lists('e', edge_lists, _EDGE_RECORDS, '')}",
+            f"{_locked('e', locked)} WITH e{_kept('e', _EDGE_RECORDS, '$reports')}"
+            f" SET {_dropped('e', _EDGE_RECORDS, '$reports', locked)}",
             parameters,
         )
     )
@@ -360,11 +266,11 @@ def strip_statements(reports: Sequence[str]) -> list[Statement]:
     )
     for label in node_labels():
         records = _node_records(check_label(label))
-        lists = list(_record_lists(records))
         statements.append(
             Statement(
                 f"MATCH (n:`{label}`) WHERE any(r IN n.reports WHERE r IN $reports)"
-                f"{_locked('n')} WITH n{_kept('n', records)} SET {_merge_lists('n', lists, records, '')}",
+                f"{_locked('n', locked)} WITH n{_kept('n', records, '$reports')}"
+                f" SET {_dropped('n', records, '$reports', locked)}",
                 parameters,
             )
         )
@@ -373,10 +279,6 @@ def strip_statements(reports: Sequence[str]) -> list[Statement]:
         else:
             statements.append(Statement(f"MATCH (n:`{label}`) WHERE n.reports = [] DETACH DELETE n", {}))
     return statements
-
-
-COUNT_NODES = Statement("MATCH (n) RETURN count(n) AS count")
-COUNT_RELATIONSHIPS = Statement("MATCH ()-[e]->() RETURN count(e) AS count")
 
 
 def find_reports_statement(report: str) -> Statement:
@@ -401,27 +303,38 @@ def superseded_statement(graph: nx.MultiDiGraph) -> Statement:
 
 
 def stale_node_statement(label: str, reports: Sequence[str]) -> Statement:
+    """The nodes of ``label`` that ``reports`` support in the store, with those of the reports."""
     return Statement(
-        f"MATCH (n:`{check_label(label)}`) WHERE any(r IN n.reports WHERE r IN $reports) RETURN n.id AS id",
+        f"MATCH (n:`{check_label(label)}`) WHERE any(r IN n.reports WHERE r IN $reports)"
+        " RETURN n.id AS id, [r IN n.reports WHERE r IN $reports] AS reports",
         {"reports": list(reports)},
     )
 
 
 def stale_edge_statement(reports: Sequence[str]) -> Statement:
+    """The relationships that ``reports`` support in the store, with their ends' labels and those reports."""
     return Statement(
         "MATCH (a)-[e]->(b) WHERE any(r IN e.reports WHERE r IN $reports)"
-        " RETURN a.id AS source, type(e) AS type, b.id AS target",
+        " RETURN a.id AS source, labels(a)[0] AS source_label, type(e) AS type,"
+        " b.id AS target, labels(b)[0] AS target_label, [r IN e.reports WHERE r IN $reports] AS reports",
         {"reports": list(reports)},
     )
 
 
-def unsupport_statements(
-    reports: Sequence[str], nodes: Mapping[str, Sequence[str]], edges: Sequence[tuple[str, str, str]]
-) -> list[Statement]:
-    """Take ``reports`` out of the support of exactly these nodes (by label) and edges.
+# An edge in the store: (source label, source id, type, target label, target id)
+EdgeKey = tuple[str, str, str, str, str]
 
-    Used before a reload, for elements a report supported in the store but no longer
-    supports in the graph being loaded; the deletion of what is left unsupported
+
+def unsupport_statements(
+    nodes: Mapping[str, Mapping[str, Sequence[str]]],
+    edges: Mapping[EdgeKey, Sequence[str]],
+    locked: bool = True,
+) -> list[Statement]:
+    """Take reports out of the support of exactly these nodes (label -> id -> reports) and
+    edges (key -> reports).
+
+    Used before a load, for elements some of the graph's reports support in the store but
+    no longer support in the graph being loaded; the deletion of what is left unsupported
     follows in :func:`strip_statements`.
     """
     statements = []
@@ -429,21 +342,28 @@ def unsupport_statements(
         records = _node_records(check_label(label))
         statements.append(
             Statement(
-                f"MATCH (n:`{label}`) WHERE n.id IN $ids"
-                f"{_locked('n')} WITH n{_kept('n', records)} SET {_merge_lists('n', list(_record_lists(records)), records, '')}",
-                {"ids": sorted(nodes[label]), "reports": list(reports)},
+                f"UNWIND $rows AS row MATCH (n:`{label}` {{id: row.id}})"
+                f"{_locked('n', locked)} WITH n, row{_kept('n', records, 'row.reports')}"
+                f" SET {_dropped('n', records, 'row.reports', locked)}",
+                {
+                    "rows": [
+                        {"id": node, "reports": list(nodes[label][node])} for node in sorted(nodes[label])
+                    ]
+                },
             )
         )
-    by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for source, relation, target in edges:
-        by_type[check_relation(relation)].append({"source": source, "target": target})
-    for relation in sorted(by_type):
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for (source_label, source, relation, target_label, target), reports in sorted(edges.items()):
+        key = (check_relation(relation), check_label(source_label), check_label(target_label))
+        groups[key].append({"source": source, "target": target, "reports": list(reports)})
+    for relation, source_label, target_label in sorted(groups):
         statements.append(
             Statement(
-                f"UNWIND $rows AS row MATCH (a {{id: row.source}})-[e:`{relation}`]->(b {{id: row.target}})"
-                f"{_locked('e')} WITH e{_kept('e', _EDGE_RECORDS)}"
-                f" SET {_merge_lists('e', list(_record_lists(_EDGE_RECORDS)), _EDGE_RECORDS, '')}",
-                {"rows": by_type[relation], "reports": list(reports)},
+                f"UNWIND $rows AS row MATCH (a:`{source_label}` {{id: row.source}})"
+                f"-[e:`{relation}`]->(b:`{target_label}` {{id: row.target}})"
+                f"{_locked('e', locked)} WITH e, row{_kept('e', _EDGE_RECORDS, 'row.reports')}"
+                f" SET {_dropped('e', _EDGE_RECORDS, 'row.reports', locked)}",
+                {"rows": groups[relation, source_label, target_label]},
             )
         )
     return statements
@@ -452,33 +372,29 @@ def unsupport_statements(
 # ---------------------------------------------------------------- running
 
 
-def _count(store: GraphStore, statement: Statement) -> int:
-    rows = store.read(statement)
-    return int(rows[0]["count"]) if rows else 0
-
-
-def count_elements(store: GraphStore) -> tuple[int, int]:
-    """(nodes, relationships) in the store."""
-    return _count(store, COUNT_NODES), _count(store, COUNT_RELATIONSHIPS)
-
-
 def _stale(store: GraphStore, graph: nx.MultiDiGraph, reports: Sequence[str]) -> list[Statement]:
-    """Statements that drop ``reports`` from elements they support in the store but not in ``graph``."""
-    nodes: dict[str, list[str]] = {}
+    """Statements that drop each of ``reports`` from the elements it supports in the store but
+    not in ``graph`` (all of them for an element the graph lacks), then delete what nothing supports."""
+    nodes: dict[str, dict[str, list[str]]] = {}
     for label in node_labels():
-        gone = [
-            row["id"] for row in store.read(stale_node_statement(label, reports)) if row["id"] not in graph
-        ]
+        for row in store.read(stale_node_statement(label, reports)):
+            kept = set(node_reports(graph, row["id"])) if row["id"] in graph else set()
+            gone = [report for report in row["reports"] if report not in kept]
+            if gone:
+                nodes.setdefault(label, {})[row["id"]] = gone
+    edges: dict[EdgeKey, list[str]] = {}
+    for row in store.read(stale_edge_statement(reports)):
+        source, target, relation = row["source"], row["target"], row["type"]
+        kept = set()
+        if graph.has_edge(source, target, key=relation):
+            kept = set(edge_reports(graph, source, target, graph.edges[source, target, relation]))
+        gone = [report for report in row["reports"] if report not in kept]
         if gone:
-            nodes[label] = gone
-    edges = [
-        (row["source"], row["type"], row["target"])
-        for row in store.read(stale_edge_statement(reports))
-        if not graph.has_edge(row["source"], row["target"], key=row["type"])
-    ]
+            edges[row["source_label"], source, relation, row["target_label"], target] = gone
     if not nodes and not edges:
         return []
-    return [*unsupport_statements(reports, nodes, edges), *strip_statements([])]
+    locked = not store.serial_writes
+    return [*unsupport_statements(nodes, edges, locked), *strip_statements([], locked)]
 
 
 def load_graph(
@@ -501,7 +417,8 @@ def load_graph(
         remove_reports(store, replaced)
     for statement in _stale(store, graph, reports):
         store.write(statement)
-    statements = [*node_statements(graph, batch_size, reports), *edge_statements(graph, batch_size, reports)]
+    locked = not store.serial_writes
+    statements = [*node_statements(graph, batch_size, locked), *edge_statements(graph, batch_size, locked)]
     written = {"node": 0, "relationship": 0}
     for statement in statements:
         try:
@@ -531,7 +448,7 @@ def load_graph(
 def remove_reports(store: GraphStore, reports: Sequence[str]) -> tuple[int, int]:
     """Drop ``reports`` (ids) from the store; returns (nodes, relationships) deleted."""
     nodes_before, relationships_before = count_elements(store)
-    for statement in strip_statements(reports):
+    for statement in strip_statements(reports, not store.serial_writes):
         store.write(statement)
     nodes_after, relationships_after = count_elements(store)
     return nodes_before - nodes_after, relationships_before - relationships_after
@@ -550,91 +467,3 @@ def remove_report(store: GraphStore, report: str) -> RemoveSummary:
         )
     nodes, relationships = remove_reports(store, ids)
     return RemoveSummary(store.description, ids, nodes, relationships)
-
-
-# ---------------------------------------------------------------- opening a store
-
-
-def public_uri(uri: str, default_port: int | None = None) -> str:
-    """``uri`` as a message may show it: scheme, host (an IPv6 one in brackets) and port, never
-    a user or password; a StoreError naming what is wrong with a port or an IPv6 host.
-
-    >>> public_uri("falkordb://me:secret@[::1]:6379"), public_uri("bolt://db", default_port=7687)
-    ('falkordb://[::1]:6379', 'bolt://db:7687')
-    """
-    try:
-        parts = urlsplit(uri)
-        host, port = parts.hostname or "", parts.port or default_port
-    except ValueError as error:
-        scheme = uri.partition("://")[0]
-        reason = (
-            "a malformed IPv6 host (write it in brackets: [::1]:PORT)"
-            if "IPv6" in str(error)
-            else "a port that is not a number from 1 to 65535"
-        )
-        raise StoreError(f"cannot use the store URI {scheme}://…: it has {reason}") from None
-    if parts.scheme == "unix":
-        return f"unix://{parts.path}"
-    host = f"[{host}]" if ":" in host else host
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
-
-
-NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-FALKORDB_SCHEMES = ("falkordb://", "falkor://", "falkors://", "unix://")
-
-
-@contextmanager
-def open_store(
-    uri: str | None = None,
-    out_dir: str | Path = "out",
-    user: str | None = None,
-    password: str | None = None,
-    database: str | None = None,
-) -> Iterator[GraphStore]:
-    """The store to load into, closed on exit.
-
-    With no ``uri`` (and no ``NEO4J_URI`` in the environment): the embedded FalkorDB
-    under ``out_dir/db``, started if it is not running. ``bolt://``, ``neo4j://``,
-    ``neo4j+s://``: Neo4j (user, password, database default to ``NEO4J_USER``,
-    ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``). ``falkordb://HOST:PORT`` or
-    ``unix:///path.sock``: an external FalkorDB (``database`` is the graph name;
-    password from ``FALKORDB_PASSWORD``).
-    """
-    import os
-
-    uri = uri or os.environ.get("NEO4J_URI") or None
-    store: GraphStore
-    if uri is None:
-        from edukg.graph import embedded
-        from edukg.graph.load_falkordb import FalkorStore
-
-        server = embedded.start(out_dir)
-        store = FalkorStore.connect(server.url, graph=database or DEFAULT_GRAPH, where=server.where)
-    elif uri.startswith(NEO4J_SCHEMES):
-        from edukg.graph.load_neo4j import Neo4jStore
-
-        store = Neo4jStore.connect(
-            uri,
-            user=user or os.environ.get("NEO4J_USER") or "neo4j",
-            password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
-            database=database or os.environ.get("NEO4J_DATABASE") or None,
-        )
-    elif uri.startswith(FALKORDB_SCHEMES):
-        from edukg.graph.load_falkordb import FalkorStore
-
-        store = FalkorStore.connect(
-            uri,
-            graph=database or DEFAULT_GRAPH,
-            user=user or os.environ.get("FALKORDB_USER") or None,
-            password=password if password is not None else os.environ.get("FALKORDB_PASSWORD") or None,
-        )
-    else:
-        raise StoreError(
-            # Only the scheme: the rest of a URI may hold a password.
-            f"unknown store URI scheme {urlsplit(uri).scheme!r} (expected SCHEME://HOST:PORT); use one of "
-            f"{', '.join(NEO4J_SCHEMES + FALKORDB_SCHEMES)}"
-        )
-    try:
-        yield store
-    finally:
-        store.close()

@@ -2,6 +2,7 @@
 // question_zh: 哪些实体除了被报告提及以外，没有任何关系（负责、组成、指标）？
 // question_en: Which entities have no relation besides being mentioned (no responsibility, part or metric)?
 // param type: ""  (the entity type, e.g. Programme; empty for every type)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: type, entity, jurisdiction, reports
 MATCH (entity)-[:MENTIONED_IN]->(:Report)
 WHERE $type = '' OR labels(entity)[0] = $type
@@ -16,3 +17,4 @@ RETURN labels(entity)[0] AS type,
        entity.jurisdiction AS jurisdiction,
        reports
 ORDER BY type, entity, jurisdiction
+LIMIT $limit

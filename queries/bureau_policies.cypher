@@ -2,6 +2,7 @@
 // question_zh: 每个机关出台（制定、印发）了哪些政策制度？
 // question_en: Which policies has each bureau issued, and how many?
 // param bureau: ""  (part of the bureau's name; empty for every bureau)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: bureau, jurisdiction, policy_count, policies
 MATCH (bureau:Bureau)-[:RESPONSIBLE_FOR]->(policy:Policy)
 WHERE bureau.name CONTAINS $bureau
@@ -11,3 +12,4 @@ RETURN bureau.name AS bureau,
        size(policies) AS policy_count,
        policies
 ORDER BY policy_count DESC, bureau, jurisdiction
+LIMIT $limit

@@ -2,12 +2,13 @@
 // question_zh: 某教育局负责哪些工程项目、专项活动和政策？
 // question_en: Which programmes, campaigns and policies is a given bureau responsible for?
 // param bureau: 市教育局  (the bureau's name, or part of it)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: bureau, jurisdiction, type, initiative, status, reports
 MATCH (b:Bureau)-[responsible:RESPONSIBLE_FOR]->(initiative)
 WHERE b.name CONTAINS $bureau
   AND (initiative:Programme OR initiative:Campaign OR initiative:Policy)
-OPTIONAL MATCH (report:Report)
-WHERE report.id IN responsible.reports
+UNWIND CASE WHEN size(coalesce(responsible.reports, [])) = 0 THEN [null] ELSE responsible.reports END AS report_id
+OPTIONAL MATCH (report:Report {id: report_id})
 WITH b, responsible, initiative, collect(report.source) AS sources
 RETURN b.name AS bureau,
        b.jurisdiction AS jurisdiction,
@@ -16,3 +17,4 @@ RETURN b.name AS bureau,
        responsible.status AS status,
        sources AS reports
 ORDER BY bureau, jurisdiction, type, initiative
+LIMIT $limit

@@ -13,6 +13,10 @@ a string), else it is the text as written; values given on the command line take
 type of the default. ``<name>.<dialect>.cypher`` (dialect ``neo4j``) replaces the
 query on that engine, with the same header; every other engine runs ``<name>.cypher``.
 
+Every query declares a default row limit, the integer parameter ``limit`` (the Cypher ends
+with ``LIMIT $limit``; a SPARQL query's rows are cut there), so no question prints a
+whole store by default; ``edukg query run --all`` asks for every row.
+
 ``queries/sparql/<name>.rq`` files hold SPARQL for the RDF export with the same
 header, ``#`` for ``//`` (``sparql_catalogue``, ``load_sparql``); a question may be in
 both languages under one name.
@@ -22,7 +26,7 @@ Regenerate ``queries/README.md`` after editing a header with
 
 >>> query = load("bureau_responsibilities")
 >>> query.bind({"bureau": "区教育局"})
-{'bureau': '区教育局'}
+{'bureau': '区教育局', 'limit': 100}
 """
 
 from __future__ import annotations
@@ -52,11 +56,14 @@ HEADER_KEYS = ("title", "question_zh", "question_en", "columns")
 ParameterValue = str | int | float | bool
 
 INT_RANGE = (-(2**31), 2**31 - 1)
+LIMIT = "limit"  # the parameter every query declares: the most rows it returns
+ALL_ROWS = INT_RANGE[1]  # the limit that returns every row (within FalkorDB's 32-bit LIMIT)
 _KINDS = {
     bool: "true or false",
     int: f"an integer from {INT_RANGE[0]} to {INT_RANGE[1]}",
     float: "a finite number",
 }
+_LIMITED = re.compile(rf"\bLIMIT\b[^\n]*\${LIMIT}\b")
 _PARAM = re.compile(r"param (?P<name>[A-Za-z_]\w*):\s*(?P<default>.*?)\s{2,}\((?P<description>.+)\)")
 
 
@@ -135,6 +142,11 @@ class Query:
         """The defaults as a Cypher map literal, for Neo4j Browser's ``:params``."""
         entries = (f"{p.name}: {json.dumps(p.default, ensure_ascii=False)}" for p in self.parameters)
         return "{" + ", ".join(entries) + "}"
+
+    @property
+    def limit(self) -> int:
+        """The default row limit the header declares (``parse`` checks there is one)."""
+        return int(self.defaults()[LIMIT])
 
     def bind(self, values: Mapping[str, str]) -> dict[str, ParameterValue]:
         """The defaults, overridden by ``values`` converted to each default's type."""
@@ -215,8 +227,21 @@ def to_catalogue(files: Mapping[str, str]) -> tuple[Query, ...]:
             raise QueryFileError(name, f"a {dialect} file without the common file {base}{SUFFIX}")
         if not dot:
             dialects = {d: texts[f"{name}.{d}"] for d in DIALECTS if f"{name}.{d}" in texts}
-            queries.append(_with_dialects(parse(name, texts[name]), dialects))
+            query = _with_dialects(parse(name, texts[name]), dialects)
+            for text in (query.text, *dialects.values()):
+                if not _LIMITED.search(text):
+                    raise QueryFileError(name, f"does not stop at its row limit: end it with LIMIT ${LIMIT}")
+            queries.append(_limited(query))
     return tuple(queries)
+
+
+def _limited(query: Query, path: str = "") -> Query:
+    """``query``, which must declare its default row limit: an integer parameter ``limit``."""
+    limit = query.defaults().get(LIMIT)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= ALL_ROWS:
+        reason = f"declares no default row limit: add the parameter {LIMIT} (an integer from 1)"
+        raise QueryFileError(query.name, reason, path)
+    return query
 
 
 @cache
@@ -297,10 +322,13 @@ def sparql_catalogue() -> tuple[SparqlQuery, ...]:
     files = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(SPARQL_SUFFIX)), key=lambda e: e.name
     )
-    return tuple(
+    entries = [
         parse_sparql(entry.name.removesuffix(SPARQL_SUFFIX), entry.read_text(encoding="utf-8"))
         for entry in files
-    )
+    ]
+    for entry in entries:
+        _limited(entry.query, f"queries/{SPARQL_FOLDER}/{entry.query.name}{SPARQL_SUFFIX}")
+    return tuple(entries)
 
 
 def load_sparql(name: str) -> SparqlQuery:

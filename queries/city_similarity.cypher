@@ -3,6 +3,7 @@
 // question_en: How similar are two cities' initiative portfolios (shared / total)?
 // param city_a: ""  (part of the first city's name or of its report's file name; empty for every city)
 // param city_b: ""  (part of the second city's name or of its report's file name; empty for every city)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: city_a, city_b, shared, total, similarity, shared_initiatives
 MATCH (report:Report)-[:ISSUED_BY]->(:Bureau)-[:LOCATED_IN]->(place:Jurisdiction)
 WITH DISTINCT place,
@@ -28,3 +29,4 @@ RETURN a.city AS city_a,
        CASE WHEN total = 0 THEN 0.0 ELSE round(1000.0 * size(shared) / total) / 1000.0 END AS similarity,
        [name IN a.concepts WHERE name IN shared] AS shared_initiatives
 ORDER BY similarity DESC, city_a, city_b
+LIMIT $limit

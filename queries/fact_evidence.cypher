@@ -4,6 +4,7 @@
 // param source: 市教育局  (the name of the entity the relation starts from, or part of it)
 // param target: 主题教育  (the name of the entity the relation points to, or part of it)
 // param relation: RESPONSIBLE_FOR  (the relationship type; empty for any)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: source, relation, target, report, sentence, status, text
 MATCH (a)-[fact]->(b)
 WHERE a.name CONTAINS $source
@@ -11,8 +12,8 @@ WHERE a.name CONTAINS $source
   AND ($relation = '' OR type(fact) = $relation)
   AND NOT b:Report
 UNWIND range(0, size(coalesce(fact.evidence_report, [])) - 1) AS k
-MATCH (report:Report)
-WHERE report.id = fact.evidence_report[k]
+WITH a, fact, b, k, fact.evidence_report[k] AS report_id
+MATCH (report:Report {id: report_id})
 RETURN a.name AS source,
        type(fact) AS relation,
        b.name AS target,
@@ -21,3 +22,4 @@ RETURN a.name AS source,
        fact.evidence_status[k] AS status,
        fact.evidence_text[k] AS text
 ORDER BY report, sentence, source, relation, target
+LIMIT $limit

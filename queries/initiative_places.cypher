@@ -2,6 +2,7 @@
 // question_zh: 哪些地方开展了某项举措（如“双减”）？各在哪些报告、哪些句子里说到？
 // question_en: Which places run an initiative (e.g. 双减), in which reports, and which sentences say so?
 // param initiative: 双减  (part of the initiative's Chinese or English name, or of a name reports give it)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: initiative, kind, domain, province, place, reports, evidence
 MATCH (report:Report)-[:ISSUED_BY]->(:Bureau)-[:LOCATED_IN]->(place:Jurisdiction)
 MATCH (report)<-[:MENTIONED_IN*0..1]-(instance)-[link:INSTANCE_OF]->(concept:Concept)
@@ -23,3 +24,4 @@ RETURN concept.name AS initiative,
        reduce(kept = [], text IN reduce(all = [], sentences IN found | all + sentences) |
               CASE WHEN text IN kept THEN kept ELSE kept + [text] END) AS evidence
 ORDER BY initiative, province, place
+LIMIT $limit

@@ -2,6 +2,7 @@
 // question_zh: 各年份的报告提到了哪些举措？各有多少地方、多少份报告？
 // question_en: Which initiatives do the reports of each year state, in how many places and reports?
 // param initiative: ""  (part of the initiative's Chinese or English name; empty for every initiative)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: year, initiative, kind, domain, place_count, report_count, places
 MATCH (report:Report)-[:ISSUED_BY]->(:Bureau)-[:LOCATED_IN]->(place:Jurisdiction)
 WHERE report.year IS NOT NULL
@@ -19,3 +20,4 @@ RETURN year,
        report_count,
        places
 ORDER BY year, place_count DESC, initiative
+LIMIT $limit

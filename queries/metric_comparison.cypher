@@ -3,6 +3,7 @@
 // question_en: What values do the reports give for a kind of quantity (e.g. school places, jobs), side by side?
 // param indicator: 学位  (part of the indicator's name)
 // param include_masked: true  (false to leave out masked values)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: indicator, value, numeric, unit, masked, comparison, measures, report
 MATCH (metric:Metric)-[:MENTIONED_IN]->(report:Report)
 WHERE metric.name CONTAINS $indicator
@@ -18,3 +19,4 @@ RETURN metric.name AS indicator,
        measures,
        report.source AS report
 ORDER BY unit, numeric DESC, indicator, report
+LIMIT $limit

@@ -2,6 +2,7 @@
 // question_zh: 报告中提到了哪些人？他们在哪些机关任职，负责哪些工作？
 // question_en: Which people do the reports name, in which bodies do they hold posts, and what are they responsible for?
 // param person: ""  (part of the person's name; empty for everyone)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: person, bodies, responsible_for, reports
 MATCH (person:Person)
 WHERE person.name CONTAINS $person
@@ -16,3 +17,4 @@ RETURN person.name AS person,
        responsible_for,
        reports
 ORDER BY person
+LIMIT $limit

@@ -4,31 +4,26 @@ always travel as query parameters, never in the query's text."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from edukg.errors import StoreError
-from edukg.graph.load_store import COUNT_NODES, GraphStore, Statement
-from edukg.queries.catalogue import ParameterValue, Query, load_sparql
+from edukg.graph.store import COUNT_NODES, GraphStore, Statement
+from edukg.queries.catalogue import LIMIT, ParameterValue, Query, load_sparql
 from edukg.queries.format_result import Result
 
 if TYPE_CHECKING:
     import rdflib
 
 
-def dialect_of(store: GraphStore) -> str:
-    """``falkordb`` for a FalkorDB store, ``neo4j`` for any other (the Neo4j adapter)."""
-    from edukg.graph.load_falkordb import FalkorStore
-
-    return "falkordb" if isinstance(store, FalkorStore) else "neo4j"
-
-
 def run(query: Query, parameters: Mapping[str, ParameterValue], store: GraphStore) -> Result:
-    """The rows ``query`` returns on ``store`` with ``parameters`` (see ``Query.bind``).
+    """The rows ``query`` returns on ``store`` with ``parameters`` (see ``Query.bind``); a
+    parameter not given keeps its default, the row limit included.
 
     The query's own dialect file is sent when the store's engine has one. An empty
     store is an error that says how to fill it, not an empty answer.
     """
-    rows = store.read(Statement(query.cypher(dialect_of(store)), dict(parameters)))
+    rows = store.read(Statement(query.cypher(store.dialect), {**query.defaults(), **parameters}))
     if not rows and not any(row["count"] for row in store.read(COUNT_NODES)):
         raise StoreError(f"{store.description} holds no graph: run `edukg build` and `edukg load` first")
     for row in rows[:1]:
@@ -50,12 +45,14 @@ def run_sparql(rdf: rdflib.Graph, name: str, values: Mapping[str, str] | None = 
     from rdflib.query import ResultRow
 
     entry = load_sparql(name)
-    bindings = {key: Literal(value) for key, value in entry.query.bind(values or {}).items()}
+    bound = entry.query.bind(values or {})
+    limit = int(bound.pop(LIMIT))  # SPARQL's LIMIT takes no variable: the rows are cut here
+    bindings = {key: Literal(value) for key, value in bound.items()}
     result = rdf.query(entry.prepared, initBindings=bindings)
+    rows = (row for row in result if isinstance(row, ResultRow))  # the catalogue holds SELECTs only
     return [
         {column: _python(cell) for column, cell in zip(entry.query.columns, row, strict=True)}
-        for row in result
-        if isinstance(row, ResultRow)  # a SELECT's rows: the catalogue holds SELECT queries only
+        for row in islice(rows, limit)
     ]
 
 

@@ -3,6 +3,7 @@
 // question_en: Which initiatives do two places both run, and what does each one's report say of them?
 // param place_a: ""  (part of the first place's name or of its report's file name; empty for every place)
 // param place_b: ""  (part of the second place's name or of its report's file name; empty for every place)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: place_a, place_b, initiative, kind, domain, evidence_a, evidence_b
 MATCH (report:Report)-[:ISSUED_BY]->(:Bureau)-[:LOCATED_IN]->(place:Jurisdiction)
 MATCH (report)<-[:MENTIONED_IN*0..1]-(instance)-[link:INSTANCE_OF]->(concept:Concept)
@@ -29,3 +30,4 @@ RETURN a.place AS place_a,
        a.evidence AS evidence_a,
        b.evidence AS evidence_b
 ORDER BY place_a, place_b, domain, initiative
+LIMIT $limit

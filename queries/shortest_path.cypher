@@ -3,6 +3,7 @@
 // question_en: What is the shortest chain of relations between two entities (not passing through report nodes)?
 // param source: 区教育局  (the first entity's name or alias)
 // param target: 市教育局  (the second entity's name or alias)
+// param limit: 10  (the most rows to return; edukg query run --all for every row)
 // columns: source, source_type, source_reports, target, target_type, target_reports, hops, path
 MATCH (a), (b)
 WHERE (a.name = $source OR $source IN a.aliases)
@@ -26,4 +27,4 @@ RETURN a.name AS source,
                      THEN ' -[' + type(links[k]) + ']-> '
                      ELSE ' <-[' + type(links[k]) + ']- ' END + hops[k + 1].name) AS path
 ORDER BY hops, source, target
-LIMIT 10
+LIMIT $limit

@@ -2,6 +2,7 @@
 // question_zh: 哪些举措只有一个城市（地区）在开展？
 // question_en: Which initiatives does only one city run?
 // param city: ""  (part of the city's name or of its report's file name; empty for every city)
+// param limit: 100  (the most rows to return; edukg query run --all for every row)
 // columns: city, type, initiative, concept, bureaus
 MATCH (report:Report)-[:ISSUED_BY]->(:Bureau)-[:LOCATED_IN]->(place:Jurisdiction)
 WITH DISTINCT place,
@@ -19,3 +20,4 @@ WITH run.city AS city, run.type AS type, run.initiative AS initiative, run.conce
      collect(DISTINCT run.bureau) AS bureaus
 RETURN city, type, initiative, coalesce(concept, '') AS concept, bureaus
 ORDER BY city, type, initiative
+LIMIT $limit

@@ -8,6 +8,7 @@ import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -221,9 +222,14 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
             GIVEN_NEO4J["NEO4J_PASSWORD"] or "",
         )
         return
+    with _neo4j_on(tmp_path_factory.mktemp("neo4j")) as server:
+        yield server
+
+
+@contextmanager
+def _neo4j_on(home: Path) -> Iterator[Neo4jServer]:
     if not (shutil.which("java") and shutil.which("mvn")):
         pytest.skip("no java or mvn on PATH: the Neo4j test server (tests/neo4j-server) cannot run here")
-    home = tmp_path_factory.mktemp("neo4j")
     password = secrets.token_hex(16)
     # the server ends with this process too: a run killed before its clean-up leaves no server
     environment = {**os.environ, "NEO4J_PASSWORD": password, "EDUKG_NEO4J_OWNER": str(os.getpid())}
@@ -236,6 +242,16 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         yield Neo4jServer(started.stdout.split()[-1], "neo4j", password)
     finally:
         subprocess.run(["bash", NEO4J_SERVER, "stop", home], capture_output=True, timeout=120, check=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j_on() -> Callable[[Path], AbstractContextManager[Neo4jServer]]:
+    """A Neo4j of its own on the data in a folder (a new database where there is none, or what
+    ``server.sh admin HOME database import …`` wrote there), stopped on exit.
+
+    Example: ``with neo4j_on(tmp_path / "neo4j") as server: ...``
+    """
+    return _neo4j_on
 
 
 @pytest.fixture()
@@ -253,7 +269,7 @@ def neo4j_store(neo4j_server: Neo4jServer) -> Iterator[Any]:
 
 def clear_neo4j(store: Any) -> None:
     """Delete every node and relationship of ``store`` (its constraints stay)."""
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     store.write(Statement("MATCH (n) DETACH DELETE n"))
 
@@ -263,7 +279,7 @@ def store_contents(
 ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]:
     """Every node (by id, with its label as ``_label``) and relationship (by source, type, target)
     of a FalkorDB or Neo4j store, with its properties: what two stores hold is compared with ``==``."""
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     nodes = {
         row["id"]: {**row["props"], "_label": row["label"]}

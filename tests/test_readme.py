@@ -17,10 +17,11 @@ would take the suite too long:
 
 - ``make demo`` / ``make test``: they create the environment this test runs in
   (the tour's commands are the ones ``make demo`` runs, which a test here checks);
-- ``docker run … neo4j:5`` and the commands that talk to that Neo4j server: no
-  docker here; ``make neo4j-server`` and the commands that use it: the same
-  loads and queries run on that server in tests/graph/test_load_neo4j.py and
-  tests/queries/test_engines.py;
+- the commands that talk to a Neo4j server or installation (``edukg load --uri``,
+  ``neo4j-admin``), and ``make neo4j-server`` with the commands that use it: the same
+  loads, queries and imports run on the test server (tests/neo4j-server) in
+  tests/graph/test_load_neo4j.py, tests/queries/test_engines.py and
+  tests/graph/test_export_neo4j_csv.py;
 - ``pip install jupyterlab``: a download (the notebook itself runs in
   tests/test_notebook.py);
 - ``make lint`` / ``make bench``: ``make test`` runs the same ruff checks, and the
@@ -232,7 +233,7 @@ def test_every_block_runs_or_says_why_not() -> None:
         block.label for block in BLOCKS if block.language not in ("sh", "python") and not block.not_run
     ]
     assert unknown == [], "code blocks must be sh, python or text, or be marked not run"
-    assert [block for block in BLOCKS if block.not_run], "the README's docker and make blocks are marked"
+    assert [block for block in BLOCKS if block.not_run], "the README's Neo4j and make blocks are marked"
     assert len(RUN) >= 10
 
 

@@ -20,7 +20,7 @@ from edukg.graph.export_graphml import write_graph_files
 from edukg.ingest import find_reports
 from edukg.ingest.locate import PlaceOverride, read_places
 from edukg.ingest.readers import SUPPORTED_SUFFIXES
-from edukg.outputs import Outputs
+from edukg.outputs import Outputs, writing_into
 
 
 class NothingReadError(EdukgError):
@@ -33,6 +33,10 @@ class NothingReadError(EdukgError):
         else:
             kinds = ", ".join(SUPPORTED_SUFFIXES)
             super().__init__(f"no report found under {where} (edukg reads {kinds} files)")
+
+
+def _waiting(line: str) -> None:
+    click.echo(f"edukg: {line}", err=True)
 
 
 def _report_failures(failures: list[Failure] | tuple[Failure, ...]) -> None:
@@ -59,6 +63,8 @@ def _progress(total: int, what: str) -> tqdm:
 def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> None:
     """Extract entities and relations, one JSON file per report (the annotation guide's format),
     into the folder OUT itself (not a subfolder: a scorer reads it as a folder of predictions).
+    It holds the folder's build lock while it writes (that of the build folder when OUT is
+    one's extractions/), so a build or another extraction into it waits its turn.
 
     \b
     Example:
@@ -69,7 +75,10 @@ def extract(reports: tuple[str, ...], out: str, workers: int, strict: bool) -> N
     folder = Path(out)
     writer = ExtractionWriter(folder)
     extracted, failures = 0, []
-    with _progress(len(paths), "extract") as bar:
+    with (
+        writing_into(Outputs.owning(folder), notify=_waiting),
+        _progress(len(paths), "extract") as bar,
+    ):
         for outcome in iter_extractions(paths, workers, then=to_extraction_file):
             if isinstance(outcome, Failure):
                 failures.append(outcome)
@@ -192,7 +201,7 @@ def build(
         _build_neo4j_import(inputs, scheduler, Outputs.find(out), places, strict)
         return
     outputs = Outputs.find(out)
-    with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
+    with outputs.staged(notify=_waiting) as staging:
         files = [] if scheduler else find_reports(inputs)
         total = len(find_sources(inputs)) if scheduler else len(files)
         with _progress(total, "build") as bar:
@@ -219,7 +228,8 @@ def build(
     click.echo(summary(result))
     click.echo(f"written: {outputs.graph}, {outputs.graphml}, {outputs.extractions}/")
     if load_store:
-        from edukg.graph.load_store import load_graph, open_store
+        from edukg.graph.load_store import load_graph
+        from edukg.graph.open_store import open_store
 
         with open_store(uri, out_dir=out, user=user, password=password, database=database) as store:
             click.echo(str(load_graph(result.graph, store)))

@@ -8,7 +8,16 @@ import click
 
 from edukg.cli.app import main, outputs_options, store_options
 from edukg.outputs import Outputs
-from edukg.queries.catalogue import DIALECTS, ENGINES, by_name, engine_of, load, load_sparql
+from edukg.queries.catalogue import (
+    ALL_ROWS,
+    DIALECTS,
+    ENGINES,
+    LIMIT,
+    by_name,
+    engine_of,
+    load,
+    load_sparql,
+)
 from edukg.queries.format_result import FORMATS, render, to_listing
 
 LIST_WIDTH = (60, 100)  # `query list` fits the terminal within these widths
@@ -90,6 +99,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(1, ALL_ROWS),
+    default=None,
+    help="The most rows to return [default: the query's own limit, see `edukg query list`].",
+)
+@click.option("--all", "all_rows", is_flag=True, help="Return every row (no limit).")
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="table", show_default=True)
 @engine_option
 @store_options
@@ -97,6 +113,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 def run(
     name: str,
     params: tuple[str, ...],
+    limit: int | None,
+    all_rows: bool,
     format_: str,
     engine: str | None,
     uri: str | None,
@@ -110,16 +128,23 @@ def run(
     Cypher runs on the graph store (the embedded FalkorDB of OUT/db unless --uri names
     another); SPARQL runs on the RDF export of OUT/graph.json. Parameters not given keep
     their defaults (see `edukg query list`); a value takes the type of its parameter's
-    default, so numbers stay numbers.
+    default, so numbers stay numbers. Every query stops at its default row limit (its
+    parameter limit); --limit N sets another, --all returns every row.
 
     \b
     Example:
       edukg query run bureau_responsibilities --param bureau=区教育局
-      edukg query run most_connected -p limit=5 --format csv
+      edukg query run most_connected --limit 5 --format csv
+      edukg query run find_entity -p name=教育局 --all
       edukg query run shared_initiatives --engine sparql --out out
       edukg query run shortest_path -p source=区教育局 -p target=教育部 --uri bolt://localhost:7687
     """
     values = _parse_params(params)
+    chosen = [option for option, given in (("--limit", limit is not None), ("--all", all_rows)) if given]
+    if len(chosen) > 1 or (chosen and LIMIT in values):
+        raise click.UsageError(f"give the row limit once: {', '.join([*chosen, '--param limit'][:2])}")
+    if chosen:
+        values[LIMIT] = str(ALL_ROWS if all_rows else limit)
     if engine_of(name, engine) == "sparql":
         from edukg.graph.export_json import read_graph
         from edukg.graph.export_rdf import to_rdf
@@ -128,7 +153,7 @@ def run(
         load_sparql(name).query.bind(values)  # a bad parameter fails before the graph is read
         result = sparql_result(to_rdf(read_graph(outputs.graph)), name, values)
     else:
-        from edukg.graph.load_store import open_store
+        from edukg.graph.open_store import open_store
         from edukg.queries.run_query import run as run_query
 
         entry = load(name)

@@ -51,7 +51,8 @@ def load(
     from tqdm import tqdm
 
     from edukg.graph.export_json import read_graph
-    from edukg.graph.load_store import load_graph, open_store, remove_report
+    from edukg.graph.load_store import load_graph, remove_report
+    from edukg.graph.open_store import open_store
 
     connect = partial(
         open_store, uri, out_dir=outputs.folder, user=user, password=password, database=database

@@ -18,7 +18,7 @@ from redis.retry import Retry
 from edukg.cli import main
 from edukg.graph import embedded
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement, count_elements
+from edukg.graph.store import Statement, count_elements
 
 
 def client(info: embedded.ServerInfo, password: str | None = None) -> redis.Redis:

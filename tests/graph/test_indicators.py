@@ -3,6 +3,7 @@ through the build and every export."""
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import rdflib
 from edukg.graph import indicators
 from edukg.graph.build import build_graph
 from edukg.graph.export_graphml import to_graphml
-from edukg.graph.export_neo4j_csv import to_tables
+from edukg.graph.export_neo4j_csv import write_neo4j_import
 from edukg.graph.export_rdf import EDUKG, to_rdf, validate_rdf
 from edukg.graph.extract import extract
 from edukg.ingest import report_from_text
@@ -109,8 +110,9 @@ def test_exports_carry_family_and_year(built: nx.MultiDiGraph, tmp_path: Path) -
     back = nx.read_graphml(io.BytesIO(to_graphml(built).encode("utf-8")))
     assert (back.nodes[retention]["family"], back.nodes[retention]["year"]) == ("compulsory-retention", 2023)
 
-    [table] = [table for table in to_tables(built) if table.name == "nodes_Metric.csv"]
-    row = dict(zip(table.header, next(row for row in table.rows if row[0] == retention), strict=True))
+    write_neo4j_import(built, tmp_path / "import")
+    with (tmp_path / "import" / "nodes_Metric.csv").open(encoding="utf-8", newline="") as handle:
+        row = next(row for row in csv.DictReader(handle) if row["id:ID"] == retention)
     assert (row["family"], row["family_name"], row["year:long"]) == (
         "compulsory-retention",
         "九年义务教育巩固率",

@@ -21,14 +21,10 @@ from edukg.graph import embedded
 from edukg.graph.build import build_from_paths
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import (
-    Statement,
-    count_elements,
-    load_graph,
-    open_store,
-    remove_report,
-    to_properties,
-)
+from edukg.graph.load_store import load_graph, remove_report
+from edukg.graph.open_store import open_store
+from edukg.graph.store import Statement, count_elements
+from edukg.graph.store_properties import to_properties
 
 Contents = Callable[[Any], tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]]
 ChangedReport = tuple[Any, Any, str]  # conftest's changed_report: before, after, the old id
@@ -217,26 +213,6 @@ def test_changed_report_replaces_its_facts(
 # ---------------------------------------------------------------- faults
 
 
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.mark.parametrize(
-    "uri",
-    [
-        f"falkordb://127.0.0.1:{closed_port()}",
-        "unix:///nonexistent/edukg/falkordb.sock",
-    ],
-)
-def test_unreachable_server_fails_with_one_clear_error(uri: str) -> None:
-    with pytest.raises(StoreError, match="cannot use FalkorDB"), open_store(uri):
-        pass
-
-
 RIGHT_PASSWORD = "right-Secret-1"
 
 
@@ -340,3 +316,28 @@ def test_load_command_wrong_password(
     assert result.exit_code == 1
     assert "refused the user name or password" in result.stderr
     assert "wrong-Secret-3" not in result.stdout + result.stderr
+
+
+def _two_reports(supporting: list[str]) -> nx.MultiDiGraph:
+    """Reports r1 and r2, and a programme that the ``supporting`` ones mention."""
+    graph = nx.MultiDiGraph()
+    for report in ("report:0000000000000001", "report:0000000000000002"):
+        graph.add_node(report, label="Report", name=report, source=f"{report[-1]}.txt", reports=[report])
+    mentions = [{"report": report, "start": 0, "end": 2, "sentence": 0} for report in supporting]
+    graph.add_node("programme:1", label="Programme", name="项目", reports=supporting, mentions=mentions)
+    for report in supporting:
+        graph.add_edge(
+            "programme:1", report, key="MENTIONED_IN", type="MENTIONED_IN", reports=[report], evidence=[]
+        )
+    return graph
+
+
+def test_a_report_that_stops_supporting_a_node_leaves_it(falkordb_store: FalkorStore, contents: Any) -> None:
+    """Loading a graph in which r1 no longer mentions the programme that r2 still does drops r1's
+    support and mentions from it, and r1's relationship to it."""
+    both, one = ["report:0000000000000001", "report:0000000000000002"], ["report:0000000000000002"]
+    load_graph(_two_reports(both), falkordb_store)
+    load_graph(_two_reports(one), falkordb_store)
+    nodes, edges = contents(falkordb_store)
+    assert (nodes["programme:1"]["reports"], nodes["programme:1"]["mentions_report"]) == (one, one)
+    assert [key for key in edges if key[0] == "programme:1"] == [("programme:1", "MENTIONED_IN", one[0])]

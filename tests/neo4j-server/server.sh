@@ -4,6 +4,12 @@
 #   server.sh start HOME        build if needed, start in the background, wait for Bolt, print the URI
 #   server.sh stop HOME         stop the server started in HOME (SIGTERM: a clean shutdown)
 #   server.sh run HOME CMD...   start a fresh server, run CMD with NEO4J_URI/USER/PASSWORD set, stop it
+#   server.sh admin HOME ARG... neo4j-admin ARG... (org.neo4j.cli.AdminTool) with NEO4J_HOME=HOME,
+#                               e.g. `database import full --nodes=… neo4j`: what a user runs as neo4j-admin
+#   server.sh import HOME CSVDIR  `neo4j-admin database import full` of the CSV files in CSVDIR into
+#                               HOME's database neo4j (replacing it; the server stopped), then
+#                               `start HOME` serves it. nodes_*.csv / relationships_*.csv are one
+#                               file each; a partitioned one is NAME.header.csv with its parts NAME.*.csv
 #
 # HOME holds data/, logs/, server.log, server.pid and bolt.uri. The password is NEO4J_PASSWORD,
 # or one generated for this start: `run` keeps it in CMD's environment only; `start` writes
@@ -96,6 +102,41 @@ stop() {
     echo "stopped"
 }
 
+admin() {
+    local home=$1
+    shift
+    mkdir -p "$home/conf"
+    home=$(cd "$home" && pwd)
+    build
+    # neo4j-admin reads HOME/conf/neo4j.conf; an empty one keeps every default (data in HOME/data)
+    touch "$home/conf/neo4j.conf"
+    NEO4J_HOME="$home" NEO4J_CONF="$home/conf" java "${JAVA_OPTS[@]}" \
+        -cp "$HERE/target/classes:$HERE/target/lib/*" org.neo4j.cli.AdminTool "$@"
+}
+
+import_csv() {
+    local home=$1 dir=$2 file name group part
+    [ -d "$dir" ] || die "no CSV folder $dir"
+    running_pid "$home" >/dev/null && die "the server in $home runs: stop it before an import"
+    local args=(database import full neo4j --overwrite-destination=true --array-delimiter=U+001F --multiline-fields=true
+        "--report-file=$home/import.report")
+    for file in "$dir"/nodes_*.csv "$dir"/relationships_*.csv; do
+        [ -e "$file" ] || continue
+        name=$(basename "$file")
+        case "$name" in
+            *.header.csv) ;;
+            *.*.csv) continue ;;  # a part: listed after its header
+            *) args+=("--${name%%_*}=$file"); continue ;;
+        esac
+        group=$file
+        for part in "$dir/${name%.header.csv}".*.csv; do
+            [ "$part" = "$file" ] || group+=",$part"
+        done
+        args+=("--${name%%_*}=$group")
+    done
+    admin "$home" "${args[@]}"
+}
+
 run() {
     RUN_HOME=$1  # global: the EXIT trap runs after this function returned
     shift
@@ -118,12 +159,14 @@ run() {
     return "$status"
 }
 
-[ $# -ge 2 ] || die "usage: server.sh start|stop HOME | server.sh run HOME CMD..."
+[ $# -ge 2 ] || die "usage: server.sh start|stop HOME | server.sh run HOME CMD... | server.sh admin HOME ARG... | server.sh import HOME CSVDIR"
 command=$1
 shift
 case "$command" in
     start) start "$1" ;;
     stop) stop "$1" ;;
     run) run "$@" ;;
-    *) die "unknown command $command (start, stop, run)" ;;
+    admin) admin "$@" ;;
+    import) [ $# -eq 2 ] || die "usage: server.sh import HOME CSVDIR"; import_csv "$1" "$2" ;;
+    *) die "unknown command $command (start, stop, run, admin, import)" ;;
 esac

@@ -208,6 +208,12 @@ def test_docstring_examples_run(module):
             "header differs",
         ),
         ({"a.cypher": HEADER.split("MATCH")[0]}, "no query after the header"),
+        ({"a.cypher": HEADER.replace(" LIMIT $limit", "")}, "does not stop at its row limit"),
+        ({"a.cypher": HEADER.replace("param limit: 10", "param limit: 0")}, "declares no default row limit"),
+        (
+            {"a.cypher": HEADER.replace("param limit: 10", "param limit: ten")},
+            "declares no default row limit",
+        ),
     ],
 )
 def test_catalogue_rejects_inconsistent_files(files, problem):

@@ -125,6 +125,24 @@ def test_run_prints_the_rows_in_each_format(invoke, sample_store, format_):
         assert lines[-1] == f"({len(expected.rows)} row{'s' if len(expected.rows) != 1 else ''})"
 
 
+@pytest.mark.parametrize(
+    ("arguments", "count"),
+    [((), 100), (("--limit", "3"), 3), (("-p", "limit=4"), 4), (("--all",), None)],
+)
+def test_run_stops_at_the_default_limit_unless_told(invoke, arguments, count):
+    every = json.loads(invoke("run", "find_entity", "-p", "name=", "--all", "--format", "json").output)
+    assert len(every) > 100  # the sample graph has more entities than find_entity's default limit
+    result = invoke("run", "find_entity", "-p", "name=", *arguments, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == every[: count or len(every)]
+
+
+@pytest.mark.parametrize("arguments", [("--limit", "3", "--all"), ("--all", "-p", "limit=3")])
+def test_the_limit_is_given_once(invoke, arguments):
+    result = invoke("run", "find_entity", *arguments)
+    assert result.exit_code == 2 and "give the row limit once" in result.output
+
+
 def test_run_sends_numbers_as_numbers(invoke):
     result = invoke("run", "most_connected", "-p", "limit=2", "--format", "json")
     assert result.exit_code == 0, result.output

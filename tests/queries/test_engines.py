@@ -18,7 +18,7 @@ import pytest
 from edukg.graph.load_falkordb import FalkorStore
 from edukg.graph.load_neo4j import Neo4jStore
 from edukg.graph.load_store import load_graph
-from edukg.queries.catalogue import ParameterValue, Query, catalogue
+from edukg.queries.catalogue import ALL_ROWS, LIMIT, ParameterValue, Query, catalogue
 from edukg.queries.run_query import run
 
 
@@ -48,7 +48,7 @@ def engines(request: pytest.FixtureRequest, neo4j_server: Any, falkordb_server: 
 
 
 def clear_neo4j(store: Neo4jStore) -> None:
-    from edukg.graph.load_store import Statement
+    from edukg.graph.store import Statement
 
     store.write(Statement("MATCH (n) DETACH DELETE n"))
 
@@ -79,8 +79,9 @@ def order_columns(query: Query, text: str) -> list[str]:
 
 
 def variants(query: Query) -> list[dict[str, ParameterValue]]:
-    """The defaults, and every text parameter empty (the broadest question) where that differs."""
-    defaults = query.defaults()
+    """The defaults, and every text parameter empty (the broadest question) where that differs;
+    every row (a limit could cut between rows that tie in the order)."""
+    defaults = {**query.defaults(), LIMIT: ALL_ROWS}
     broadest = {name: "" if isinstance(value, str) else value for name, value in defaults.items()}
     return [defaults] if broadest == defaults else [defaults, broadest]
 

@@ -3,11 +3,14 @@
 Issue 21, item 7: two builds into one --out at once both said "written" and left a
 corrupt graph.json and GraphML; SIGINT while writing left a truncated graph.json beside
 the previous GraphML; extractions/ kept the files of earlier builds beside the new ones.
+`edukg extract --out DIR` wrote into DIR while a build or another extraction did.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -95,3 +98,43 @@ def test_sigint_while_writing_leaves_the_previous_build_whole(
         time.sleep(0.002)
     build.wait()
     assert whole(tmp_path) in (names(halves[0]), names(sample_reports))
+
+
+@pytest.mark.parametrize(
+    ("out", "locked"),
+    [("predictions", "predictions"), ("build/extractions", "build")],
+)
+def test_extract_waits_for_the_folder_a_build_or_extraction_holds(
+    sample_reports: list[Path], tmp_path: Path, out: str, locked: str
+) -> None:
+    """The test holds the lock a build (or an extraction) holds: `edukg extract` says it waits and
+    writes nothing until the lock is free, then writes every report."""
+    (tmp_path / locked).mkdir(parents=True)
+    descriptor = os.open(tmp_path / locked / ".build.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    extract = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "edukg.cli",
+            "extract",
+            *map(str, sample_reports[:2]),
+            "--out",
+            str(tmp_path / out),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert extract.stderr is not None
+        line = extract.stderr.readline()
+        assert line == f"edukg: waiting for another build or extraction into {tmp_path / locked} to finish\n"
+        assert not list((tmp_path / out).glob("*.json"))
+    finally:
+        os.close(descriptor)  # frees the lock
+    stdout, _ = extract.communicate(timeout=300)
+    assert extract.returncode == 0
+    assert stdout.startswith("2 extracted, 0 failed")
+    assert len(list((tmp_path / out).glob("*.json"))) == 2

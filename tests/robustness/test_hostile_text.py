@@ -26,7 +26,8 @@ from edukg.graph import render_html
 from edukg.graph.build import build_from_paths
 from edukg.graph.export_rdf import DEFAULT_BASE, to_rdf
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement, load_graph
+from edukg.graph.load_store import load_graph
+from edukg.graph.store import Statement
 from edukg.queries.catalogue import load, load_sparql
 from edukg.queries.run_query import run as run_query
 from edukg.queries.run_query import run_sparql
@@ -115,6 +116,8 @@ class Recording:
     def __init__(self, store: FalkorStore) -> None:
         self.store = store
         self.description = store.description
+        self.dialect = store.dialect
+        self.serial_writes = store.serial_writes
         self.sent: list[Statement] = []
 
     def ensure_schema(self, labels: Any) -> None:

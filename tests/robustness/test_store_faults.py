@@ -26,7 +26,8 @@ import pytest
 from edukg.graph import embedded
 from edukg.graph.export_json import write_graph
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement, edge_statements, load_graph, node_statements
+from edukg.graph.load_store import edge_statements, load_graph, node_statements
+from edukg.graph.store import Statement
 
 Dump = tuple[dict[str, dict[str, Any]], dict[tuple[str, str, str], dict[str, Any]]]
 

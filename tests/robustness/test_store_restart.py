@@ -28,7 +28,7 @@ from redis.retry import Retry
 
 from edukg.graph import embedded
 from edukg.graph.load_falkordb import FalkorStore
-from edukg.graph.load_store import Statement
+from edukg.graph.store import Statement
 
 
 def writes(info: embedded.ServerInfo, count: int) -> None:
