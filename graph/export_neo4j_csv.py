@@ -52,7 +52,12 @@ RELATIONSHIP_IDS = (":START_ID", ":END_ID", ":TYPE")
 Record = tuple[str, tuple[str, ...], dict[str, Any]]
 
 
-def _kind_of(value: Any) -> str:
+def value_kind(value: Any) -> str:
+    """The neo4j-admin type of one non-null value (``column_type`` joins a column's).
+
+    >>> value_kind(3), value_kind([1.5]), value_kind("x")
+    ('long', 'double[]', 'string')
+    """
     sample = value[0] if isinstance(value, list) else value
     element = {bool: "boolean", int: "long", float: "double"}.get(type(sample), "string")
     return f"{element}[]" if isinstance(value, list) else element
@@ -143,7 +148,7 @@ def to_tables(graph: nx.MultiDiGraph) -> list[Table]:
         for column, value in properties.items():
             found = columns.setdefault(column, set())  # a column even where no element has a value
             if value is not None and value != []:
-                found.add(_kind_of(value))
+                found.add(value_kind(value))
     return [make_table(kind, label, kinds[kind, label]) for kind, label in sorted(kinds)]
 
 

@@ -16,8 +16,6 @@ each partition of nodes and edges becomes part files of rows (``nodes_<Label>.pa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shlex
 from collections import defaultdict
@@ -31,20 +29,18 @@ import networkx as nx
 from edukg.graph.export_neo4j_csv import (
     ADMIN_ARRAY_DELIMITER,
     Table,
-    _cell,
-    _element_properties,
-    _table,
-    _type_of,
-    to_csv,
+    csv_line,
+    csv_row,
+    edge_record,
+    make_table,
+    node_record,
+    value_kind,
 )
-from edukg.graph.load_store import edge_reports, node_reports
-from edukg.ontology import check_label, check_relation
 
 MANIFEST = "manifest.json"
 DATABASE = "neo4j"
-FIXED = {"nodes": ("id:ID", ":LABEL"), "relationships": (":START_ID", ":END_ID", ":TYPE")}
-# The samples of a column: one value of each neo4j-admin type it holds, by that type's name.
-Samples = dict[tuple[str, str], dict[str, dict[str, Any]]]
+# Each table's columns, with the neo4j-admin types of the values each holds: all a header needs.
+Samples = dict[tuple[str, str], dict[str, set[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +62,21 @@ def graph_rows(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> list[Row]:
     ends share); a Concept among ``nodes`` must have all its edges there (it has the reports
     of its links).
     """
-    rows = []
-    for node in nodes:
-        data = graph.nodes[node]
-        label = check_label(data["label"])
-        rows.append(Row("nodes", label, (node, label), _element_properties(data, node_reports(graph, node))))
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        relation = check_relation(data.get("type", key))
-        properties = _element_properties(data, edge_reports(graph, source, target, data))
-        rows.append(Row("relationships", relation, (source, target, relation), properties))
+    rows = [Row("nodes", *node_record(graph, node)) for node in nodes]
+    rows += [Row("relationships", *edge_record(graph, *edge)) for edge in graph.edges(keys=True, data=True)]
     return rows
 
 
 def column_samples(rows: Iterable[Row]) -> Samples:
-    """For each table, its columns, each with one value of every type it holds: all a header
+    """For each table, its columns, each with the types of the values it holds: all a header
     needs, small enough to send from every partition to one place."""
     samples: Samples = defaultdict(dict)
     for row in rows:
         columns = samples[row.kind, row.label]
         for column, value in row.properties.items():
-            kinds = columns.setdefault(column, {})
+            kinds = columns.setdefault(column, set())  # a column even where no row has a value
             if value is not None and value != []:
-                kinds.setdefault(_type_of([value]), value)
+                kinds.add(value_kind(value))
     return dict(samples)
 
 
@@ -97,7 +86,7 @@ def merge_samples(parts: Iterable[Samples]) -> Samples:
     for part in parts:
         for table, columns in part.items():
             for column, kinds in columns.items():
-                merged[table].setdefault(column, {}).update(kinds)
+                merged[table].setdefault(column, set()).update(kinds)
     return dict(merged)
 
 
@@ -108,39 +97,28 @@ def _table_name(kind: str, label: str, suffix: str) -> str:
 def header_tables(samples: Samples) -> list[Table]:
     """Each table's header, typed as ``export_neo4j_csv`` types the whole table: its typing
     depends only on which types a column holds, which the samples keep."""
-    tables = []
-    for (kind, label), columns in sorted(samples.items()):
-        records = [
-            ((), {column: value}) for column, kinds in columns.items() for value in (None, *kinds.values())
-        ]
-        table = _table(_table_name(kind, label, "header"), kind, label, FIXED[kind], records)
-        tables.append(Table(table.name, kind, label, table.header, ()))
-    return tables
+    return [
+        Table(_table_name(kind, label, "header"), kind, label, make_table(kind, label, columns).header)
+        for (kind, label), columns in sorted(samples.items())
+    ]
 
 
 def write_parts(rows: Sequence[Row], headers: Sequence[Table], number: int, folder: Path) -> dict[str, int]:
     """Write one partition's rows into part files in ``folder`` (without the header line: rows
     in the order of their ids, cells in the columns of their table's header); returns each
     file's name and rows."""
-    columns = {
-        (table.kind, table.label): [
-            column.partition(":")[0] for column in table.header[len(FIXED[table.kind]) :]
-        ]
-        for table in headers
-    }
+    by_table = {(table.kind, table.label): table for table in headers}
     tables: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
         tables[row.kind, row.label].append(row)
     written = {}
     for (kind, label), table_rows in sorted(tables.items()):
-        names = columns[kind, label]
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(
-            (*row.ids, *(_cell(row.properties.get(name)) for name in names))
-            for row in sorted(table_rows, key=lambda row: row.ids)
+        table = by_table[kind, label]
+        lines = (
+            csv_row(table, row.ids, row.properties) for row in sorted(table_rows, key=lambda row: row.ids)
         )
         name = _table_name(kind, label, f"part-{number:05d}")
-        (folder / name).write_text(buffer.getvalue(), encoding="utf-8")
+        (folder / name).write_text("".join(lines), encoding="utf-8")
         written[name] = len(table_rows)
     return written
 
@@ -174,7 +152,7 @@ def write_headers(headers: Sequence[Table], folder: Path) -> list[Path]:
     written = []
     for table in headers:
         path = folder / table.name
-        path.write_text(to_csv(table), encoding="utf-8")
+        path.write_text(csv_line(table.header), encoding="utf-8")
         written.append(path)
     return written
 

@@ -360,3 +360,28 @@ def changed_report(sample_reports: list[Path], tmp_path: Path) -> ChangedReport:
     after = build_from_paths([changed, *sample_reports[1:]]).graph
     old_id = next(n for n, d in before.nodes(data=True) if d.get("source") == changed.name)
     return ChangedReport(before, after, old_id)
+
+
+def _single_csv_tables(
+    graph: Any, folder: Path
+) -> dict[tuple[str, str], tuple[tuple[str, ...], set[tuple[str, ...]]]]:
+    """``edukg export neo4j-import``'s files of ``graph``, written into ``folder`` and read back:
+    each table's header and set of rows (the reference partitioned CSV is compared with)."""
+    import csv
+
+    from edukg.graph.export_neo4j_csv import to_tables, write_neo4j_import
+
+    write_neo4j_import(graph, folder)
+    tables = {}
+    for table in to_tables(graph):
+        with (folder / table.name).open(encoding="utf-8", newline="") as file:
+            header, *rows = list(csv.reader(file))
+        tables[table.kind, table.label] = (tuple(header), set(map(tuple, rows)))
+    return tables
+
+
+@pytest.fixture(scope="session")
+def single_csv_tables() -> Callable[
+    [Any, Path], dict[tuple[str, str], tuple[tuple[str, ...], set[tuple[str, ...]]]]
+]:
+    return _single_csv_tables

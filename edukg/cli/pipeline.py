@@ -244,7 +244,7 @@ def _build_neo4j_import(
     places: Mapping[str, PlaceOverride] | None,
     strict: bool,
 ) -> None:
-    with outputs.staged(notify=lambda line: click.echo(f"edukg: {line}", err=True)) as staging:
+    with outputs.staged(notify=_waiting) as staging:
         with _progress(len(find_sources(inputs)), "build") as bar:
             result = export_on_cluster(inputs, scheduler, staging.neo4j_import, bar.update, places)
         _report_failures(result.failures)

@@ -34,7 +34,7 @@ from edukg.graph.build_cluster import (
     worker_arguments,
 )
 from edukg.graph.export_json import read_graph
-from edukg.graph.export_neo4j_csv import ARRAY_DELIMITER, to_tables
+from edukg.graph.export_neo4j_csv import ARRAY_DELIMITER
 
 pytestmark = pytest.mark.slow
 
@@ -206,19 +206,16 @@ def csv_meaning(folder: Path) -> dict[tuple[str, str], tuple[tuple[str, ...], se
 
 
 def test_cluster_csv_parts_hold_the_single_files_rows(
-    cluster: Cluster, generated: Path, tmp_path: Path
+    cluster: Cluster, generated: Path, tmp_path: Path, single_csv_tables: Callable[..., Any]
 ) -> None:
     paths = [ROOT / "data" / "reports", generated]
-    result = export_on_cluster(paths, cluster.address, tmp_path)
+    result = export_on_cluster(paths, cluster.address, tmp_path / "parts")
     local = build_from_paths(paths)
     assert (result.read, result.failures) == (local.read, local.failures)
-    expected = {
-        (table.kind, table.label): (table.header, {tuple(row) for row in table.rows})
-        for table in to_tables(local.graph)
-    }
-    assert csv_meaning(tmp_path) == expected
+    expected = single_csv_tables(local.graph, tmp_path / "single")
+    assert csv_meaning(tmp_path / "parts") == expected
     assert result.rows == {table: len(rows) for table, (_, rows) in expected.items()}
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "parts" / "manifest.json").read_text(encoding="utf-8"))
     arguments = manifest["neo4j_admin"]
     assert arguments[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
     assert f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}" in arguments

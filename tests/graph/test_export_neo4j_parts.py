@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
-from edukg.graph.export_neo4j_csv import to_tables
 from edukg.graph.export_neo4j_parts import (
     Row,
     admin_arguments,
@@ -41,10 +41,12 @@ def metric(node: str, value: Any) -> Row:
 def test_header_types_the_column_of_all_partitions(partitions: list[list[Row]], column: str) -> None:
     (table,) = header_tables(merge_samples(column_samples(rows) for rows in partitions))
     assert table.header == ("id:ID", ":LABEL", column, "reports:string[]")
-    assert table.name == "nodes_Metric.header.csv" and table.rows == ()
+    assert table.name == "nodes_Metric.header.csv"
 
 
-def test_parts_hold_the_rows_of_the_single_files(tmp_path: Path) -> None:
+def test_parts_hold_the_rows_of_the_single_files(
+    tmp_path: Path, single_csv_tables: Callable[..., Any]
+) -> None:
     graph = nx.MultiDiGraph()
     graph.add_node("report:1", label="Report", name="一", chars=10, reports=["report:1"])
     graph.add_node("report:2", label="Report", name="二", chars=20, masked=True, reports=["report:2"])
@@ -58,13 +60,16 @@ def test_parts_hold_the_rows_of_the_single_files(tmp_path: Path) -> None:
     counts = {**write_parts(rows[0], headers, 0, tmp_path), **write_parts(rows[1], headers, 1, tmp_path)}
     write_headers(headers, tmp_path)
     manifest = json.loads(write_manifest(headers, counts, tmp_path).read_text(encoding="utf-8"))
-    expected = {(t.kind, t.label): (t.header, sorted(t.rows)) for t in to_tables(graph)}
+    expected = single_csv_tables(graph, tmp_path / "single")
     found = {}
     for table in manifest["tables"]:
-        with (tmp_path / table["header"]).open(encoding="utf-8") as file:
+        with (tmp_path / table["header"]).open(encoding="utf-8", newline="") as file:
             header = tuple(next(csv.reader(file)))
-        lines = [tuple(line) for part in table["parts"] for line in csv.reader((tmp_path / part).open())]
-        found[table["kind"], table["label"]] = (header, sorted(lines))
+        lines = set()
+        for part in table["parts"]:
+            with (tmp_path / part).open(encoding="utf-8", newline="") as file:
+                lines.update(map(tuple, csv.reader(file)))
+        found[table["kind"], table["label"]] = (header, lines)
     assert found == expected
     assert manifest["neo4j_admin"] == [
         "neo4j-admin",
