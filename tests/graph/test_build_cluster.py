@@ -11,6 +11,7 @@ import csv
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -224,6 +225,32 @@ def test_cluster_csv_parts_hold_the_single_files_rows(
     ]
     assert len(grouped) == len({label for kind, label in expected if kind == "nodes"})
     assert all(files[0].endswith(".header.csv") and len(files) >= 2 for files in grouped)
+
+
+IMPORTED = re.compile(r"^\s*(\d+) (nodes|relationships)$", re.M)
+
+
+def test_neo4j_admin_imports_the_cluster_parts(cluster: Cluster, tmp_path: Path) -> None:
+    """The manifest's neo4j-admin arguments, run as written in the parts' folder by Neo4j's own
+    importer (tests/neo4j-server), import every node and relationship of the local build."""
+    result = export_on_cluster([ROOT / "data" / "reports"], cluster.address, tmp_path / "parts")
+    arguments = json.loads((tmp_path / "parts" / "manifest.json").read_text(encoding="utf-8"))["neo4j_admin"][
+        1:
+    ]
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    done = subprocess.run(
+        ["bash", ROOT / "tests" / "neo4j-server" / "server.sh", "admin", home, *arguments],
+        cwd=tmp_path / "parts",
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    local = build_from_paths([ROOT / "data" / "reports"]).graph
+    imported = {kind: int(count) for count, kind in IMPORTED.findall(done.stdout)}
+    assert imported == {"nodes": local.number_of_nodes(), "relationships": local.number_of_edges()}
+    assert sum(result.rows.values()) == local.number_of_nodes() + local.number_of_edges()
 
 
 def test_cli_neo4j_import_format(cluster: Cluster, tmp_path: Path) -> None:
