@@ -182,11 +182,14 @@ def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    """What the pages of one graph look up, found in one pass over its nodes: each report's
-    jurisdiction and entities; each node's first evidence sentence as it is first asked."""
+    """What the pages of one graph look up, found in one pass over its nodes and edges: each
+    report's jurisdiction, entities and evidence; each node's first evidence sentence as it
+    is first asked. A page then reads only its own report's share, never a national
+    body's thousands of edges."""
 
     jurisdictions: dict[str, str]  # report id -> the jurisdiction node it supports
     entities: dict[str, list[str]]  # report id -> the entities whose reports list it
+    evidence: dict[str, list[tuple[str, str, dict[str, Any]]]]  # report id -> (u, v, evidence item)
     first_evidence: dict[str, str]
 
 
@@ -197,7 +200,11 @@ def index(graph: nx.MultiDiGraph) -> Index:
         if attrs["label"] not in _STRUCTURE:
             for report in attrs.get("reports", ()):
                 entities.setdefault(report, []).append(node)
-    return Index(_report_jurisdictions(graph), entities, {})
+    evidence: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, v, items in graph.edges(data="evidence"):
+        for item in items or ():
+            evidence.setdefault(item.get("report", ""), []).append((u, v, item))
+    return Index(_report_jurisdictions(graph), entities, evidence, {})
 
 
 def report_view(
@@ -230,7 +237,7 @@ def report_view(
         heading,
         view.subgraph(shown).copy(),
         notice,
-        sentences=_sentences(graph, report, set(shown)),
+        sentences=_sentences(found.evidence.get(report, ()), report, set(shown)),
         labels_on_zoom=len(shown) > LABEL_ALL_UP_TO,
     )
 
@@ -238,23 +245,24 @@ def report_view(
 _STRUCTURE = frozenset({"Report", "Jurisdiction", "Concept"})  # node labels that are not entities
 
 
-def _sentences(graph: nx.MultiDiGraph, report: str, nodes: set[str]) -> tuple[Sentence, ...]:
+def _sentences(
+    evidence: Iterable[tuple[str, str, dict[str, Any]]], report: str, nodes: set[str]
+) -> tuple[Sentence, ...]:
     """The sentences of ``report`` that state something about ``nodes``, in report order,
-    each with the nodes it states (from the evidence of their edges)."""
+    each with the nodes it states (``evidence``: the report's evidence items, with the
+    edge each supports)."""
     found: dict[int, tuple[str, str]] = {}
     stated: dict[int, set[str]] = {}
-    for u, v, evidence in graph.edges(nodes, data="evidence"):
-        for item in evidence or ():
-            if item.get("report") == report:
-                index = item["sentence"]
-                found.setdefault(index, (item["text"], item.get("status", "")))
-                stated.setdefault(index, set()).update(node for node in (u, v) if node in nodes)
-    for u, v, evidence in graph.in_edges(nodes, data="evidence"):
-        for item in evidence or ():
-            if item.get("report") == report and u not in nodes:
-                index = item["sentence"]
-                found.setdefault(index, (item["text"], item.get("status", "")))
-                stated.setdefault(index, set()).add(v)
+    for u, v, item in evidence:
+        if u in nodes:
+            about = {node for node in (u, v) if node in nodes}
+        elif v in nodes:
+            about = {v}
+        else:
+            continue
+        index = item["sentence"]
+        found.setdefault(index, (item["text"], item.get("status", "")))
+        stated.setdefault(index, set()).update(about)
     return tuple(
         Sentence(report, index, text, status, tuple(sorted(stated[index] - {report})))
         for index, (text, status) in sorted(found.items())
@@ -298,7 +306,7 @@ def _subgraph(
     """A new graph of ``nodes`` and ``edges`` of ``graph`` (edges it lacks get no attributes),
     with the display attributes of ``View`` on the nodes (``sources``: the first
     SOURCES_SHOWN report files, ``source_count`` all of them)."""
-    found = found or Index(_report_jurisdictions(graph), {}, {})
+    found = found or Index(_report_jurisdictions(graph), {}, {}, {})
     view = nx.MultiDiGraph()
     for node in nodes:
         attrs = graph.nodes[node]
