@@ -86,7 +86,7 @@ class _Vocabulary:
     """A namespace whose terms are plain strings, each made once (rdflib's namespaces make
     a new URIRef at every use, a third of the export's time)."""
 
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: object) -> None:
         self._namespace = str(namespace)
 
     def __getattr__(self, name: str) -> str:
@@ -462,7 +462,7 @@ def nt_lines(chunks: Iterable[list[Triple]]) -> Iterator[str]:
     for chunk in chunks:
         # IRIs are minted from ids and hashes, or the scheme's: nothing in them to escape
         yield "".join(
-            f"<{s}> <{p}> <{o}> .\n" if type(o) is str else f"<{s}> <{p}> {_nt_literal(o)} .\n"
+            f"<{s}> <{p}> {_nt_literal(o)} .\n" if isinstance(o, Lit) else f"<{s}> <{p}> <{o}> .\n"
             for s, p, o in chunk
         )
 
