@@ -243,8 +243,9 @@ def to_term(term: Term) -> rdflib.term.Identifier:
 # ---------------------------------------------------------------- the graph, node by node
 
 # A node as the export reads it: its id, its attributes, and its out-edges as
-# (target, relationship type, attributes). A node's triples and its edges' come together.
-Group = tuple[str, Mapping[str, Any], list[tuple[str, str, Mapping[str, Any]]]]
+# (target, relationship type, attributes), read as they are asked for (a national body
+# has tens of thousands), before the next node.
+Group = tuple[str, Mapping[str, Any], Iterator[tuple[str, str, Mapping[str, Any]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +263,7 @@ def _graph_nodes(graph: nx.MultiDiGraph) -> _Nodes:
     def groups() -> Iterator[Group]:
         for node, attributes in graph.nodes(data=True):
             edges = graph.out_edges(node, keys=True, data=True)
-            yield node, attributes, [(v, data.get("type", key), data) for _, v, key, data in edges]
+            yield node, attributes, ((v, data.get("type", key), data) for _, v, key, data in edges)
 
     return _Nodes(
         labels=dict(graph.nodes(data="label", default="")),
@@ -278,7 +279,8 @@ class _NotInNodeOrder(ValueError):
 def _file_nodes(path: Path) -> _Nodes:
     """The nodes of a graph.json as ``write_graph`` lays it out, read line by line: one pass
     for the labels, then the node lines and the edge lines side by side (networkx lists
-    edges by source, in node order), so no more than one node's record is held."""
+    edges by source, in node order), so that no more than a node's record and an edge's
+    are held."""
     labels: dict[str, str] = {}
     discovered = set()
     with path.open("rb") as lines:
@@ -291,13 +293,18 @@ def _file_nodes(path: Path) -> _Nodes:
         with path.open("rb") as node_lines, path.open("rb") as edge_lines:
             edges = (record for _, record in node_link_records(edge_lines, ("edges",)))
             edge = next(edges, None)
+
+            def out_edges(node_id: str) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+                nonlocal edge
+                while edge is not None and edge["source"] == node_id:
+                    yield edge["target"], edge.get("type", edge["key"]), edge
+                    edge = next(edges, None)
+
             for _, node in node_link_records(node_lines, ("nodes",)):
                 node_id = node.pop("id")
-                out: list[tuple[str, str, Mapping[str, Any]]] = []
-                while edge is not None and edge["source"] == node_id:
-                    out.append((edge["target"], edge.get("type", edge["key"]), edge))
-                    edge = next(edges, None)
-                yield node_id, node, out
+                yield node_id, node, out_edges(node_id)
+                for _ in out_edges(node_id):  # what the consumer left unread
+                    pass
             if edge is not None:
                 raise _NotInNodeOrder(f"edge {edge['source']} -> {edge['target']} is out of node order")
 
@@ -309,13 +316,18 @@ def _minter(nodes: _Nodes, base: str) -> _Minter:
     return _Minter(check_base(base), scheme, nodes.discovered)
 
 
-def rdf_chunks(nodes: _Nodes, mint: _Minter) -> Iterator[list[Triple]]:
-    """The export's triples: the concept scheme, then one list per node (its own triples
-    and its out-edges'), so that every triple about a node comes in one list."""
+def rdf_chunks(nodes: _Nodes, mint: _Minter, whole_nodes: bool = False) -> Iterator[list[Triple]]:
+    """The export's triples: the concept scheme, then one list for each node's own triples
+    and one for each of its out-edges'; with ``whole_nodes``, one list per node and its
+    out-edges, so that every triple about a node comes in one list (for validation; a
+    national body's list is long)."""
     yield list(_scheme_triples())
     for node_id, attributes, edges in nodes.groups():
         triples = list(_node_triples(mint, node_id, attributes))
         for target, kind, data in edges:
+            if not whole_nodes:
+                yield triples
+                triples = []
             triples.extend(_edge_triples(mint, nodes.labels, node_id, target, kind, data))
         yield triples
 
@@ -711,5 +723,5 @@ def write_rdf(
 
 def _write(nodes: _Nodes, path: Path, format: str, base: str, validate: bool) -> None:
     mint = _minter(nodes, base)
-    chunks = rdf_chunks(nodes, mint)
+    chunks = rdf_chunks(nodes, mint, whole_nodes=validate)
     write_lines(_WRITERS[format](_validated(chunks, nodes, mint) if validate else chunks, mint.base), path)
