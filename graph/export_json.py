@@ -86,15 +86,19 @@ def node_link_lines(graph: nx.MultiDiGraph) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def node_link_records(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, Any]]]:
+def node_link_records(
+    lines: Iterable[bytes], sections: tuple[str, ...] = ("nodes", "edges")
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """``("nodes", record)`` or ``("edges", record)`` for each line of graph.json text as
     :func:`node_link_lines` lays it out (one record a line), parsed as the lines arrive: a
-    reader that never holds the whole file, for a process that follows a writer. Raises
-    ValueError if the text stops before its last line."""
+    reader that never holds the whole file, for a process that follows a writer. Lines of
+    the other ``sections`` are skipped unparsed. Raises ValueError if the text stops before
+    its last line."""
     section = ""
     for line in lines:
         if line.startswith(b"{") and section:
-            yield section, orjson.loads(line.rstrip(b",\r\n"))
+            if section in sections:
+                yield section, orjson.loads(line.rstrip(b",\r\n"))
         elif line.startswith(b'"nodes"'):
             section = "nodes"
         elif line.startswith(b'"edges"'):
@@ -150,14 +154,23 @@ def write_graph(graph: nx.MultiDiGraph, path: str | Path) -> Path:
 
 
 def read_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Read a graph written by :func:`write_graph` (e.g. ``out/graph.json``)."""
+    """Read a graph written by :func:`write_graph` (e.g. ``out/graph.json``).
+
+    It is read a line at a time (:func:`node_link_records`), so that only the graph is held,
+    not the file's text and its parse besides; a node-link file laid out otherwise is read
+    whole.
+    """
     from edukg.errors import InputError
 
     path = Path(path)
     try:
-        data = orjson.loads(path.read_bytes())
+        return _read_lines(path)
     except FileNotFoundError:
         raise InputError(path, "no such graph file (run `edukg build` first)") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass  # not laid out one record a line: parse it whole, which says what is wrong
+    try:
+        data = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as error:
         raise InputError(path, f"not a graph JSON file ({error})") from None
     if not (
@@ -168,3 +181,20 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         return from_node_link(data)
     except (KeyError, TypeError, AttributeError, nx.NetworkXError) as error:
         raise InputError(path, f"not a node-link graph ({type(error).__name__}: {error})") from None
+
+
+def _read_lines(path: Path) -> nx.MultiDiGraph:
+    """The graph of a file laid out as :func:`node_link_lines` writes it; ValueError (or
+    KeyError …) for any other layout."""
+    with path.open("rb") as lines:
+        head = orjson.loads(lines.readline().rstrip(b",\r\n") + b"}")
+        if not (head.get("directed") is True and head.get("multigraph") is True):
+            raise ValueError("not a directed multigraph's header line")
+        graph = nx.MultiDiGraph()
+        graph.graph.update(head["graph"])
+        for section, record in node_link_records(lines):
+            if section == "nodes":
+                graph.add_node(record.pop("id"), **record)
+            else:
+                graph.add_edge(record.pop("source"), record.pop("target"), key=record.pop("key"), **record)
+    return graph

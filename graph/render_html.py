@@ -2,9 +2,9 @@
 
 A view is a small graph picked from the knowledge graph (``whole_view``,
 ``cities_view``, ``report_view``). ``to_html`` lays it out with networkx, builds
-the vis-network nodes and edges with pyvis and renders one self-contained page:
-vis-network as pyvis ships it for ``cdn_resources="in_line"``, the page's own
-script and style, and the data, all inline, so the page fetches nothing.
+the vis-network nodes and edges with pyvis and renders one page with its data inline;
+vis-network (as pyvis ships it) and the pages' own scripts and styles are files written
+once beside the pages (``ASSETS``), so a page fetches nothing but files of its folder.
 
 pyvis's page template is not used: it loads bootstrap from a CDN, and it writes
 node ids, the heading and link-bearing titles into the page as markup. Here report
@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,6 +42,7 @@ from edukg.ontology import check_label, check_relation, read_text, schema
 MAX_NODES = 400  # a view keeps this many nodes: the lowest ranks of view-style.toml, then the most connected
 LABEL_CHARS = 18  # longer names are shortened on the canvas; the tooltip has them whole
 EVIDENCE_SHOWN = 3  # evidence sentences per edge tooltip
+SOURCES_SHOWN = 10  # report files per node tooltip (a national body's node has thousands)
 SETTLE_ITERATIONS = 60  # physics steps in the browser after the precomputed layout
 LABEL_SCALE = 0.75  # on pages that label on zoom, names show from this zoom on (and on hover, on a match)
 LABEL_ALL_UP_TO = 60  # a report's page names every node up to this many nodes, larger ones on zoom
@@ -179,38 +180,64 @@ def cities_view(graph: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> View:
     )
 
 
-def report_view(graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES) -> View:
+@dataclass(frozen=True, slots=True)
+class Index:
+    """What the pages of one graph look up, found in one pass over its nodes and edges: each
+    report's jurisdiction, entities and evidence; each node's first evidence sentence as it
+    is first asked. A page then reads only its own report's share, never a national
+    body's thousands of edges."""
+
+    jurisdictions: dict[str, str]  # report id -> the jurisdiction node it supports
+    entities: dict[str, list[str]]  # report id -> the entities whose reports list it
+    evidence: dict[str, list[tuple[str, str, dict[str, Any]]]]  # report id -> (u, v, evidence item)
+    first_evidence: dict[str, str]
+
+
+def index(graph: nx.MultiDiGraph) -> Index:
+    """The :class:`Index` of ``graph``."""
+    entities: dict[str, list[str]] = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs["label"] not in _STRUCTURE:
+            for report in attrs.get("reports", ()):
+                entities.setdefault(report, []).append(node)
+    evidence: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, v, items in graph.edges(data="evidence"):
+        for item in items or ():
+            evidence.setdefault(item.get("report", ""), []).append((u, v, item))
+    return Index(_report_jurisdictions(graph), entities, evidence, {})
+
+
+def report_view(
+    graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES, found: Index | None = None
+) -> View:
     """One report: every entity it mentions, the relations it states between them, and
-    its sentences as the evidence list.
+    its sentences as the evidence list (``found``: the graph's index, made if not given).
 
     An entity with no relation stated in this report is tied to the report node, so that
     every node sits near its report.
     """
+    found = found or index(graph)
     drawn = {"ISSUED_BY", "RESPONSIBLE_FOR", "PART_OF", "MEASURED_BY"}
-    kept = {
-        node
-        for node, attrs in graph.nodes(data=True)
-        if attrs["label"] not in _STRUCTURE and report in attrs.get("reports", ())
-    }
-    kept.add(report)
+    kept = {*found.entities.get(report, ()), report}
     edges = [
         (u, v, kind)
-        for u, v, kind, reports in graph.subgraph(kept).edges(keys=True, data="reports")
-        if kind in drawn and (u == report or report in (reports or ()))
+        for u in kept
+        for _, v, kind, reports in graph.out_edges(u, keys=True, data="reports")
+        if kind in drawn and v in kept and (u == report or report in (reports or ()))
     ]
     tied = {node for u, v, _ in edges for node in (u, v)}
     edges += [(node, report, "MENTIONED_IN") for node in sorted(kept - tied - {report})]
     attrs = graph.nodes[report]
     title, source = attrs.get("title") or attrs["name"], attrs.get("source", "")
     heading = f"{title} ({source})" if source and title != Path(source).stem else source or title
-    view = _subgraph(graph, sorted(kept), edges)
+    view = _subgraph(graph, sorted(kept), edges, found)
     shown, notice = cut(view, max_nodes)
     return View(
         report_stem(report),
         heading,
         view.subgraph(shown).copy(),
         notice,
-        sentences=_sentences(graph, report, set(shown)),
+        sentences=_sentences(found.evidence.get(report, ()), report, set(shown)),
         labels_on_zoom=len(shown) > LABEL_ALL_UP_TO,
     )
 
@@ -218,23 +245,24 @@ def report_view(graph: nx.MultiDiGraph, report: str, max_nodes: int = MAX_NODES)
 _STRUCTURE = frozenset({"Report", "Jurisdiction", "Concept"})  # node labels that are not entities
 
 
-def _sentences(graph: nx.MultiDiGraph, report: str, nodes: set[str]) -> tuple[Sentence, ...]:
+def _sentences(
+    evidence: Iterable[tuple[str, str, dict[str, Any]]], report: str, nodes: set[str]
+) -> tuple[Sentence, ...]:
     """The sentences of ``report`` that state something about ``nodes``, in report order,
-    each with the nodes it states (from the evidence of their edges)."""
+    each with the nodes it states (``evidence``: the report's evidence items, with the
+    edge each supports)."""
     found: dict[int, tuple[str, str]] = {}
     stated: dict[int, set[str]] = {}
-    for u, v, evidence in graph.edges(nodes, data="evidence"):
-        for item in evidence or ():
-            if item.get("report") == report:
-                index = item["sentence"]
-                found.setdefault(index, (item["text"], item.get("status", "")))
-                stated.setdefault(index, set()).update(node for node in (u, v) if node in nodes)
-    for u, v, evidence in graph.in_edges(nodes, data="evidence"):
-        for item in evidence or ():
-            if item.get("report") == report and u not in nodes:
-                index = item["sentence"]
-                found.setdefault(index, (item["text"], item.get("status", "")))
-                stated.setdefault(index, set()).add(v)
+    for u, v, item in evidence:
+        if u in nodes:
+            about = {node for node in (u, v) if node in nodes}
+        elif v in nodes:
+            about = {v}
+        else:
+            continue
+        index = item["sentence"]
+        found.setdefault(index, (item["text"], item.get("status", "")))
+        stated.setdefault(index, set()).update(about)
     return tuple(
         Sentence(report, index, text, status, tuple(sorted(stated[index] - {report})))
         for index, (text, status) in sorted(found.items())
@@ -270,26 +298,30 @@ def cut(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[list[str], str]:
 
 
 def _subgraph(
-    graph: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple[str, str, str]]
+    graph: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    edges: Iterable[tuple[str, str, str]],
+    found: Index | None = None,
 ) -> nx.MultiDiGraph:
     """A new graph of ``nodes`` and ``edges`` of ``graph`` (edges it lacks get no attributes),
-    with the display attributes of ``View`` on the nodes."""
-    by_report = _report_jurisdictions(graph)
+    with the display attributes of ``View`` on the nodes (``sources``: the first
+    SOURCES_SHOWN report files, ``source_count`` all of them)."""
+    found = found or Index(_report_jurisdictions(graph), {}, {}, {})
     view = nx.MultiDiGraph()
     for node in nodes:
         attrs = graph.nodes[node]
-        city = _city(graph, node, by_report)
+        city = _city(graph, node, found.jurisdictions)
+        reports = [report for report in attrs.get("reports", ()) if report in graph]
+        if node not in found.first_evidence:
+            found.first_evidence[node] = _first_evidence(graph, node)
         view.add_node(
             node,
             **attrs,
             place=city,
             place_name=_place_name(graph, city) if city else "",
-            sources=[
-                graph.nodes[report].get("source", report)
-                for report in attrs.get("reports", ())
-                if report in graph
-            ],
-            evidence=_first_evidence(graph, node),
+            sources=[graph.nodes[report].get("source", report) for report in reports[:SOURCES_SHOWN]],
+            source_count=len(reports),
+            evidence=found.first_evidence[node],
         )
     for u, v, kind in edges:
         stored = graph.edges[u, v, kind] if graph.has_edge(u, v, kind) else {}
@@ -361,8 +393,9 @@ def _first_evidence(graph: nx.MultiDiGraph, node: str) -> str:
 # ---------------------------------------------------------------- drawing a view
 
 
-def to_html(view: View) -> str:
-    """The self-contained page of ``view``."""
+def to_html(view: View, inline: bool = False) -> str:
+    """The page of ``view``, asking ASSETS beside it; ``inline``: with them inside, a page
+    that stands alone (for an iframe's srcdoc, as the notebook shows one)."""
     style = view_style()
     names = schema().labels
     graph = view.graph
@@ -449,10 +482,8 @@ def to_html(view: View) -> str:
                     }
                 )
             ),
-            vis_js=Markup(_VIS_FILES.joinpath("vis-network.min.js").read_text(encoding="utf-8")),
-            vis_css=Markup(_VIS_FILES.joinpath("vis-network.css").read_text(encoding="utf-8")),
-            page_js=Markup(_asset("view.js")),
-            page_css=Markup(_asset("view.css")),
+            page="view",
+            inlined=_inlined("view") if inline else None,
         )
     )
 
@@ -495,7 +526,8 @@ def _node_tooltip(attrs: dict[str, Any]) -> list[list[str]]:
     if attrs.get("status"):
         rows.append(["status", attrs["status"]])
     if attrs.get("sources"):
-        rows.append(["reports", ", ".join(attrs["sources"])])
+        more = attrs.get("source_count", 0) - len(attrs["sources"])
+        rows.append(["reports", ", ".join(attrs["sources"]) + (f" … and {more} more" if more > 0 else "")])
     if attrs.get("shared_by"):
         rows.append(["shared by", f"{len(attrs['shared_by'])}: {'、'.join(attrs['shared_by'])}"])
     if attrs.get("evidence"):
@@ -563,9 +595,39 @@ def _templates() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("edukg.graph", "templates"), autoescape=True)
 
 
-@cache
-def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+def _inlined(page: str) -> dict[str, Markup]:
+    """The ASSETS a ``page`` ("view", "compare") asks, as text to put inside it."""
+    names = {
+        "vis_js": "vis-network.min.js",
+        "vis_css": "vis-network.css",
+        "js": f"{page}.js",
+        "css": f"{page}.css",
+    }
+    return {key: Markup(ASSETS[name].read_text(encoding="utf-8")) for key, name in names.items()}
+
+
+# The files every page shares, written once beside them: vis-network as pyvis ships it,
+# and the pages' own scripts and styles.
+ASSETS = {
+    "vis-network.min.js": _VIS_FILES.joinpath("vis-network.min.js"),
+    "vis-network.css": _VIS_FILES.joinpath("vis-network.css"),
+    **{
+        name: resources.files(__package__).joinpath("templates", name)
+        for name in ("view.js", "view.css", "compare.js", "compare.css")
+    },
+}
+
+
+def write_assets(out_dir: str | Path) -> list[Path]:
+    """Write ASSETS into ``out_dir``; the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, source in ASSETS.items():
+        path = out / name
+        path.write_bytes(source.read_bytes())
+        written.append(path)
+    return written
 
 
 # ---------------------------------------------------------------- the cross-city page
@@ -578,7 +640,7 @@ def to_compare_html(graph: nx.MultiDiGraph) -> str:
     """The analysts' cross-city page (``edukg.graph.cross_city``): the place x initiative
     matrix, paged and filtered by province and domain, with each cell's sentences; the
     places linked by the initiatives they share (the strongest links); and one indicator
-    family's values across places. Plain HTML and script, vis-network inlined."""
+    family's values across places. Plain HTML and script, asking ASSETS beside it."""
     view = cross_city.cross_city(graph)
     data = {
         **cross_city.to_json(view),
@@ -597,10 +659,7 @@ def to_compare_html(graph: nx.MultiDiGraph) -> str:
                 f"{len(view.metrics)} comparable values"
             ),
             data=Markup(script_json(data)),
-            vis_js=Markup(_VIS_FILES.joinpath("vis-network.min.js").read_text(encoding="utf-8")),
-            vis_css=Markup(_VIS_FILES.joinpath("vis-network.css").read_text(encoding="utf-8")),
-            page_js=Markup(_asset("compare.js")),
-            page_css=Markup(_asset("compare.css")),
+            page="compare",
         )
     )
 
@@ -609,7 +668,8 @@ def to_compare_html(graph: nx.MultiDiGraph) -> str:
 
 
 def to_index(graph: nx.MultiDiGraph) -> str:
-    """The page that links every view."""
+    """The page that links every view: the reports as data, listed a page at a time by its
+    script, with a search over titles, files and places."""
     reports = sorted(
         (attrs.get("source", ""), node, attrs)
         for node, attrs in graph.nodes(data=True)
@@ -620,26 +680,55 @@ def to_index(graph: nx.MultiDiGraph) -> str:
         .get_template("index.html")
         .render(
             summary=f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
-            reports=[
-                {
-                    "href": report_stem(node) + ".html",
-                    "title": attrs.get("title") or attrs["name"],
-                    "meta": " · ".join(part for part in (source, attrs.get("jurisdiction", "")) if part),
-                }
-                for source, node, attrs in reports
-            ],
+            reports=Markup(
+                script_json(
+                    [
+                        [
+                            report_stem(node) + ".html",
+                            attrs.get("title") or attrs["name"],
+                            " · ".join(part for part in (source, attrs.get("jurisdiction", "")) if part),
+                        ]
+                        for source, node, attrs in reports
+                    ]
+                )
+            ),
+            report_count=len(reports),
+            per_page=INDEX_ROWS,
         )
     )
 
 
-def views(graph: nx.MultiDiGraph) -> list[View]:
-    """Every view of ``graph``: the whole graph, the cities, then one per report."""
-    reports = sorted(node for node, label in graph.nodes(data="label") if label == "Report")
-    return [whole_view(graph), cities_view(graph), *(report_view(graph, report) for report in reports)]
+INDEX_ROWS = 100  # reports the index lists at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    """Every view of ``graph``: the whole graph, the cities, then one per report, each made
+    as it is reached (``len`` counts them without making them)."""
+
+    graph: nx.MultiDiGraph
+
+    def reports(self) -> list[str]:
+        return sorted(node for node, label in self.graph.nodes(data="label") if label == "Report")
+
+    def __len__(self) -> int:
+        return 2 + len(self.reports())
+
+    def __iter__(self) -> Iterator[View]:
+        yield whole_view(self.graph)
+        yield cities_view(self.graph)
+        found = index(self.graph)
+        for report in self.reports():
+            yield report_view(self.graph, report, found=found)
+
+
+def views(graph: nx.MultiDiGraph) -> Views:
+    """Every view of ``graph`` (see :class:`Views`)."""
+    return Views(graph)
 
 
 def to_pages(graph: nx.MultiDiGraph) -> dict[str, str]:
-    """File name -> page, for every view of ``graph`` and the index."""
+    """File name -> page, for every view of ``graph`` and the index (the pages ask ASSETS)."""
     pages = {f"{view.stem}.html": to_html(view) for view in views(graph)}
     pages[f"{COMPARE_STEM}.html"] = to_compare_html(graph)
     pages["index.html"] = to_index(graph)
@@ -649,14 +738,15 @@ def to_pages(graph: nx.MultiDiGraph) -> dict[str, str]:
 def write_views(
     graph: nx.MultiDiGraph,
     out_dir: str | Path,
-    progress: Callable[[list[View]], Iterable[View]] = iter,
+    progress: Callable[[Views], Iterable[View]] = iter,
 ) -> list[Path]:
-    """Write every view of ``graph`` and ``index.html`` into ``out_dir``; the paths written.
+    """Write every view of ``graph``, ``index.html`` and ASSETS into ``out_dir``; the pages
+    written. Each page is written as soon as it is made.
 
-    ``progress`` wraps the list of views as they are written, e.g. ``tqdm``.
+    ``progress`` wraps the views as they are written, e.g. ``tqdm``.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    write_assets(out)
     written = []
     for view in progress(views(graph)):
         path = out / f"{view.stem}.html"

@@ -6,7 +6,6 @@ import click
 
 from edukg.cli.app import outputs_options
 from edukg.cli.export import export
-from edukg.graph.export_json import read_graph
 from edukg.graph.export_rdf import DEFAULT_BASE, FORMATS, write_rdf
 from edukg.outputs import Outputs
 
@@ -30,11 +29,13 @@ from edukg.outputs import Outputs
 @click.option(
     "--validate",
     is_flag=True,
-    help="Check the export against ontology/shapes.ttl; fail if it does not conform.",
+    help="Check the export against ontology/shapes.ttl as it is written (node by node, in bounded memory); "
+    "write nothing if it does not conform.",
 )
 def rdf(outputs: Outputs, rdf_format: str, base: str, validate: bool) -> None:
     """Write the graph as RDF described by ontology/edukg.ttl into OUT/graph.<ext> (graph.ttl, …).
 
+    The graph.json is read and the RDF written node by node (RDF/XML is made whole).
     Every fact carries its evidence. Node IRIs are minted from node ids under BASE (never from text); national
     concepts keep their IRIs from ontology/concepts.ttl, whose scheme is included.
 
@@ -44,5 +45,5 @@ def rdf(outputs: Outputs, rdf_format: str, base: str, validate: bool) -> None:
       edukg export rdf --format turtle --base https://example.org/edukg/ --validate
     """
     out = outputs.rdf(FORMATS[rdf_format][1])
-    path = write_rdf(read_graph(outputs.graph), out, rdf_format, base=base, validate=validate)
+    path = write_rdf(outputs.graph, out, rdf_format, base=base, validate=validate)
     click.echo(f"wrote {path}")

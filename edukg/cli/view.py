@@ -16,7 +16,7 @@ from edukg.outputs import Outputs
 @main.command()
 @outputs_options
 def view(outputs: Outputs) -> None:
-    """Write self-contained, offline HTML pages of the graph into OUT/views/.
+    """Write offline HTML pages of the graph into OUT/views/ (with the scripts they share).
 
     It writes files and opens nothing: open OUT/views/index.html in a browser.
     graph.html is the whole graph (a cut of it when it is large), cities.html the

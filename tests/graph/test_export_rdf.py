@@ -19,7 +19,8 @@ from rdflib.namespace import ORG, PROV, SKOS
 
 from edukg.cli import main
 from edukg.errors import UnknownTypeError
-from edukg.graph.export_json import write_graph
+from edukg.graph import export_rdf
+from edukg.graph.export_json import to_node_link, write_graph
 from edukg.graph.export_rdf import (
     DEFAULT_BASE,
     EDUKG,
@@ -297,6 +298,89 @@ def test_json_ld_is_compacted_with_the_bound_prefixes(tmp_path: Path) -> None:
     text = write_rdf(fixture_graph(), tmp_path / "graph.jsonld", "json-ld").read_text(encoding="utf-8")
     assert '"edukg": "https://w3id.org/edukg/ontology#"' in text
     assert '"edukg:name"' in text
+
+
+STREAMED = [name for name in FORMATS if name != "xml"]  # written as they go, not by rdflib
+
+
+def _hand_made(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """``graph`` as one line of node-link JSON, its edges reversed: not laid out as edukg writes it."""
+    data = to_node_link(graph)
+    data["edges"].reverse()
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+GRAPH_SOURCES = {
+    "graph": lambda graph, folder: graph,
+    "graph.json": lambda graph, folder: write_graph(graph, folder / "graph.json"),
+    "hand-made graph.json": lambda graph, folder: _hand_made(graph, folder / "graph.json"),
+}
+
+
+@pytest.mark.parametrize("rdf_format", STREAMED)
+@pytest.mark.parametrize("source", list(GRAPH_SOURCES))
+@pytest.mark.parametrize("hostile", ("市教育局", *HOSTILE))
+def test_streamed_output_is_rdflibs_serialisation(
+    tmp_path: Path, rdf_format: str, source: str, hostile: str
+) -> None:
+    """Whatever the source, the written file means what rdflib's own serialisation of the
+    same graph means, hostile text included."""
+    graph = fixture_graph(name=hostile, text=hostile)
+    graph.nodes[WUHU]["title"] = hostile
+    plugin = FORMATS[rdf_format][0]
+    written = write_rdf(GRAPH_SOURCES[source](graph, tmp_path), tmp_path / "out" / "graph", rdf_format)
+    rdflibs = rdflib.Graph().parse(data=to_rdf(graph).serialize(format=plugin), format=plugin)
+    assert isomorphic(rdflib.Graph().parse(written, format=plugin), rdflibs)
+    assert not list((tmp_path / "out").glob("*.partial"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rdf_format", STREAMED)
+def test_streamed_sample_is_rdflibs_serialisation(
+    tmp_path: Path, sample_graph: nx.MultiDiGraph, sample_rdf: rdflib.Graph, rdf_format: str
+) -> None:
+    plugin = FORMATS[rdf_format][0]
+    written = write_rdf(write_graph(sample_graph, tmp_path / "graph.json"), tmp_path / "graph", rdf_format)
+    rdflibs = rdflib.Graph().parse(data=sample_rdf.serialize(format=plugin), format=plugin)
+    assert to_isomorphic(rdflib.Graph().parse(written, format=plugin)) == to_isomorphic(rdflibs)
+
+
+def test_turtle_declares_its_prefixes_first_and_groups_by_subject(tmp_path: Path) -> None:
+    text = write_rdf(fixture_graph(), tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    assert head.splitlines() == [
+        f"@prefix {p}: <{n}> ." for p, n in export_rdf.prefixes(DEFAULT_BASE).items()
+    ]
+    assert "@prefix" not in body
+    assert f"bureau:{BUREAU_WUHU.split(':')[1]} a edukg:Bureau ;" in body
+
+
+@pytest.mark.parametrize("source", ["graph.json", "hand-made graph.json"])
+def test_streamed_graph_json_refuses_ids_that_are_not_ids(tmp_path: Path, source: str) -> None:
+    graph = fixture_graph()
+    graph.add_node("bureau:with space", label="Bureau", name="x", reports=[WUHU])
+    with pytest.raises(RdfExportError, match="is not of the form"):
+        write_rdf(GRAPH_SOURCES[source](graph, tmp_path), tmp_path / "graph.nt", "nt")
+    assert list(tmp_path.glob("graph.nt*")) == []
+
+
+@pytest.mark.parametrize("size", [1, 50, 10**6])
+def test_validation_in_chunks_agrees_with_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """However few triples a check holds, a conforming graph passes and a broken one fails."""
+    monkeypatch.setattr(export_rdf, "VALIDATION_TRIPLES", size)
+    graph_json = write_graph(fixture_graph(), tmp_path / "graph.json")
+    assert write_rdf(graph_json, tmp_path / "graph.nt", "nt", validate=True).is_file()
+    broken = fixture_graph()
+    broken.add_edge(TEN_ACTIONS, HIGHER_EDUCATION, key="RESPONSIBLE_FOR", type="RESPONSIBLE_FOR", evidence=[])
+    broken.nodes[CLUSTERS].pop("value")
+    with pytest.raises(NotConformingError, match="violation") as raised:
+        write_rdf(write_graph(broken, tmp_path / "broken.json"), tmp_path / "broken.nt", "nt", validate=True)
+    focus = {line.split(": ")[0] for line in raised.value.validation.messages}
+    assert focus and focus <= {str(iri(node)) for node in (TEN_ACTIONS, HIGHER_EDUCATION, CLUSTERS)}
+    assert not (tmp_path / "broken.nt").exists()
 
 
 # ---------------------------------------------------------------- IRIs and literals

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -362,11 +363,15 @@ def test_write_views_writes_every_page(crafted: Crafted, tmp_path: Path) -> None
             *(f"report-{hex_id}.html" for hex_id in reports),
         ]
     )
+    shared = set(render_html.ASSETS)
+    assert shared <= {path.name for path in tmp_path.iterdir()}
     for path in written:
         page = path.read_text(encoding="utf-8")
-        assert "cdn." not in page and "<link" not in page and "<script src" not in page
+        assert "cdn." not in page and "//" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', page))
+        assert set(re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', page)) <= shared
+        assert len(page) < 200_000  # the library is not inlined in every page
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="report-{hex_id}.html"' in index for hex_id in reports)
+    assert all(f'"report-{hex_id}.html"' in index for hex_id in reports)  # the script lists them
     assert 'href="compare.html"' in index
 
 
@@ -421,6 +426,12 @@ def crafted_pages(crafted: Crafted, tmp_path_factory: pytest.TempPathFactory) ->
     return out
 
 
+def write_page(path: Path, page: str) -> None:
+    """Write one page and the files it shares with the others beside it."""
+    render_html.write_assets(path.parent)
+    path.write_text(page, encoding="utf-8")
+
+
 def screenshot(opened: Opened, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     opened.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -428,7 +439,9 @@ def screenshot(opened: Opened, name: str) -> None:
 
 def assert_clean(opened: Opened, path: Path) -> None:
     assert opened.errors == []
-    assert opened.requests == [path.as_uri()]  # nothing fetched: no CDN, no fonts, no images
+    # nothing fetched but the page and the files beside it: no CDN, no fonts, no images
+    assert opened.requests[0] == path.as_uri()
+    assert {request.rsplit("/", 1)[0] for request in opened.requests} == {path.parent.as_uri()}
 
 
 def shown_at_first(view: render_html.View) -> tuple[set[str], set[tuple[str, str, str]]]:
@@ -550,7 +563,7 @@ def test_city_filter_on_the_sample_reports(
 ) -> None:
     view = render_html.whole_view(sample_graph)
     path = tmp_path / "graph.html"
-    path.write_text(render_html.to_html(view), encoding="utf-8")
+    write_page(path, render_html.to_html(view))
     opened = open_page(path)
     cities = opened.js("[...document.querySelectorAll('#city option')].map(o => o.value).filter(v => v)")
     assert sorted(cities) == sorted(
@@ -583,7 +596,7 @@ def test_large_graph_is_reduced_laid_out_and_interactive(tmp_path: Path, open_pa
     graph = make_big(700)
     view = render_html.whole_view(graph)
     path = tmp_path / "graph.html"
-    path.write_text(render_html.to_html(view), encoding="utf-8")
+    write_page(path, render_html.to_html(view))
     opened = open_page(path)
     assert_clean(opened, path)
     assert len(view.graph) == render_html.MAX_NODES
@@ -691,7 +704,7 @@ def test_whole_graph_opens_without_metrics_reports_and_mentions(
 def test_large_page_names_nodes_on_zoom_and_hover(tmp_path: Path, open_page: Any) -> None:
     view = render_html.whole_view(make_big(700))
     path = tmp_path / "graph.html"
-    path.write_text(render_html.to_html(view), encoding="utf-8")
+    write_page(path, render_html.to_html(view))
     opened = open_page(path)
     assert opened.js("edukgView.network.getScale()") < render_html.LABEL_SCALE
     colours = label_colours(opened)
@@ -739,7 +752,7 @@ def test_report_page_lists_its_sentences(
     }
     assert entities | {report} == set(view.graph)
     path = tmp_path / "report.html"
-    path.write_text(render_html.to_html(view), encoding="utf-8")
+    write_page(path, render_html.to_html(view))
     opened = open_page(path)
     assert_clean(opened, path)
     assert opened.shown_nodes() == set(view.graph)
@@ -877,7 +890,7 @@ def test_compare_page_cell_shows_its_sentences(crafted: Crafted, crafted_pages: 
 def test_compare_page_stays_readable_at_a_thousand_places(tmp_path: Path, chromium: Any) -> None:
     graph = make_places(1000)
     path = tmp_path / "compare.html"
-    path.write_text(render_html.to_compare_html(graph), encoding="utf-8")
+    write_page(path, render_html.to_compare_html(graph))
     opened = open_compare(chromium, path)
     assert_clean(opened, path)
     view = cross_city.cross_city(graph)
@@ -910,3 +923,36 @@ def test_compare_page_stays_readable_at_a_thousand_places(tmp_path: Path, chromi
     assert rows == len(gansu)  # the indicator table follows the province filter
     opened.js("document.getElementById('metrics-section').scrollIntoView()")
     screenshot(opened, "thousand-places-compare-filtered")
+
+
+@pytest.mark.slow
+def test_index_pages_and_searches_many_reports_as_text(tmp_path: Path, chromium: Any) -> None:
+    graph = nx.MultiDiGraph()
+    hostile = '<img src=x onerror="window.pwned=1">报告'
+    for number in range(250):
+        title = hostile if number == 137 else f"报告{number:03d}"
+        graph.add_node(
+            f"report:{number:04x}", label="Report", name=title, title=title, source=f"{number:03d}.txt"
+        )
+    path = tmp_path / "index.html"
+    path.write_text(render_html.to_index(graph), encoding="utf-8")
+    page = chromium.new_page()
+    page.goto(path.as_uri())
+    items = "[...document.querySelectorAll('#reports li a')].map(a => a.textContent)"
+    assert len(page.evaluate(items)) == render_html.INDEX_ROWS
+    assert page.text_content("#page") == "page 1 of 3 · 250 reports"
+    page.click("#next")
+    page.click("#next")
+    assert len(page.evaluate(items)) == 250 - 2 * render_html.INDEX_ROWS
+    page.fill("#search", "onerror")
+    assert page.evaluate(items) == [hostile]
+    assert page.evaluate("window.pwned") is None
+    page.close()
+
+
+def test_inline_page_stands_alone(crafted: Crafted) -> None:
+    shared = render_html.to_html(render_html.whole_view(crafted.graph))
+    alone = render_html.to_html(render_html.whole_view(crafted.graph), inline=True)
+    assert '<script src="vis-network.min.js">' in shared
+    assert "<script src" not in alone and "<link" not in alone
+    assert render_html.ASSETS["vis-network.min.js"].read_text(encoding="utf-8") in alone
