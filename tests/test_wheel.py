@@ -91,7 +91,11 @@ def test_build_view_load_query_from_the_wheel(installed: Installed) -> None:
     assert (out / "graph.json").is_file() and len(list((out / "extractions").glob("*.json"))) == 5
 
     assert " pages -> out/views/index.html" in installed.run("edukg", "view").stdout
-    assert "vis.Network" in (out / "views" / "graph.html").read_text(encoding="utf-8")
+    # the page asks the drawing library and its script beside it, both installed with the wheel
+    page = (out / "views" / "graph.html").read_text(encoding="utf-8")
+    assert '<script src="vis-network.min.js"></script>' in page and '<script src="view.js"></script>' in page
+    assert "vis.Network" in (out / "views" / "view.js").read_text(encoding="utf-8")
+    assert "vis" in (out / "views" / "vis-network.min.js").read_text(encoding="utf-8")[:2000]
 
     graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
     loaded = installed.run("edukg", "load").stdout
