@@ -385,3 +385,15 @@ def single_csv_tables() -> Callable[
     [Any, Path], dict[tuple[str, str], tuple[tuple[str, ...], set[tuple[str, ...]]]]
 ]:
     return _single_csv_tables
+
+
+@pytest.fixture()
+def socket_paths_too_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder whose socket path is past the limit, and a temp folder whose is too: an
+    embedded store started there must listen on loopback TCP."""
+    import tempfile
+
+    long_temp = tmp_path / ("t" * 110)
+    long_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long_temp))
+    return tmp_path / ("x" * 110)

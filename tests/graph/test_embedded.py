@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import stat
-import tempfile
 import time
 from pathlib import Path
 
@@ -112,11 +111,8 @@ def test_long_folder_falls_back_to_a_short_socket(tmp_path: Path) -> None:
     assert not Path(info.socket).parent.exists()
 
 
-def test_no_short_socket_falls_back_to_loopback_tcp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    long_temp = tmp_path / ("t" * 110)
-    long_temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(long_temp))
-    deep = tmp_path / ("x" * 110)
+def test_no_short_socket_falls_back_to_loopback_tcp(socket_paths_too_long: Path) -> None:
+    deep = socket_paths_too_long
     info = embedded.start(deep)
     try:
         assert (info.socket, info.host) == ("", "127.0.0.1")

@@ -166,11 +166,8 @@ def test_short_socket_folder_is_made_fresh_not_taken_over(tmp_path: Path) -> Non
         planted.rmdir()
 
 
-def test_loopback_tcp_requires_a_generated_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    long_temp = tmp_path / ("t" * 110)
-    long_temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(long_temp))
-    deep = tmp_path / ("x" * 110)
+def test_loopback_tcp_requires_a_generated_password(socket_paths_too_long: Path) -> None:
+    deep = socket_paths_too_long
     info = embedded.start(deep)
     try:
         assert info.host == "127.0.0.1"
