@@ -83,7 +83,7 @@ def designation_mentions(
         name_start, name_end = start + word_start, start + tokens[last][2]
         written_with = ""
         if batch:
-            # 全市首批|…窗口学校: the batch (and the scope before it) is how it was given, the
+            # 全县首批|…智慧学校: the batch (and the scope before it) is how it was given, the
             # title is the rest; the mention spans the whole, another written form of it
             scope = tokens[index - 1] if index and tokens[index - 1][0] in SCOPE_WORDS else None
             name_start = start + scope[1] if scope else name_start

@@ -72,7 +72,7 @@ class Candidate:
     marked: bool  # in quote or book-title marks
     verb: str  # the verb that governs the mention ("" when none)
     head: str
-    # The name as written with the field words before it (教育“十四五”规划, 党组织领导下的校长负责制):
+    # The name as written with the field words before it (学前教育“强基”计划, 党委领导下的校长负责制):
     # another form of the same name, kept as an alias.
     written_with: str = ""
 
@@ -190,7 +190,7 @@ def titled_mentions(text: str, start: int, end: int, sentence: int, words: Lexic
             getattr(words.head_of(_clean(inner.group(1))), "type", "") == "Policy"
             for inner in INNER_TITLED.finditer(text, match.start(1), match.end(1))
         ):
-            # 《《…标准》相关指标的补充说明》: what amends or explains a norm is normative too
+            # 《《…标准》有关条款的解读》: what amends or explains a norm is normative too
             kind, head_word = "Policy", ""
         else:
             kind, head_word = "Document", ""
@@ -253,7 +253,7 @@ def unmarked_title_mentions(
 
 
 def _issuer(text: str, inner_start: int, inner_end: int, sentence: int, words: Lexicons) -> list[Candidate]:
-    """The body that opens a title before 关于 (…督导委员会关于印发…的通知)."""
+    """The body that opens a title before 关于 (省教育厅关于转发…的通知)."""
     position = text.find(ISSUER_END, inner_start, inner_end)
     if position <= inner_start:
         return []
@@ -337,7 +337,7 @@ SCOPE_WORDS = ("全市", "全区", "全县", "全省")
 
 
 def _field_words_before(text: str, position: int, floor: int, words: Lexicons) -> str:
-    """The nouns right before ``position`` that narrow a name to a field (义务教育|“双减”改革);
+    """The nouns right before ``position`` that narrow a name to a field (学前教育|“强基”计划);
     a verb, a function word, a scope (全市) or the report's own place (我县) ends them."""
     before = re.split(r"[^\u4e00-\u9fff]", text[max(floor, position - 10) : position])[-1]
     tags = segmenter().tags
@@ -825,7 +825,7 @@ def _official_forms() -> dict[str, tuple[str, ...]]:
 
 
 def with_official_forms(candidates: list[Candidate], text: str, start: int) -> list[Candidate]:
-    """A name that ends an official initiative's name as the report writes it (党组织领导下的|校长负责制)
+    """A name that ends an official initiative's name as the report writes it (党委领导下的|校长负责制)
     keeps that written form as an alias."""
     by_ending = _official_forms()
     found = []
