@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -397,3 +398,19 @@ def socket_paths_too_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     long_temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(long_temp))
     return tmp_path / ("x" * 110)
+
+
+def _edukg_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``edukg ARGS`` in a process of its own, as a user runs it; ``timeout`` only ends a hang."""
+    return subprocess.run(
+        [sys.executable, "-m", "edukg.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def edukg_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return _edukg_cli

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +15,6 @@ from click.testing import CliRunner
 from edukg.cli import main
 from edukg.graph.evaluate import score_directories
 from edukg.graph.export_json import read_graph
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The installed console entry point, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "edukg.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def test_cli_extract_writes_the_guides_format(
@@ -61,11 +50,16 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("name", "content", "reason"), BAD_FILES)
 def test_cli_build_reports_bad_files_in_one_line_and_goes_on(
-    name: str, content: bytes, reason: str, sample_reports: list[Path], tmp_path: Path
+    name: str,
+    content: bytes,
+    reason: str,
+    sample_reports: list[Path],
+    tmp_path: Path,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     bad = tmp_path / name
     bad.write_bytes(content)
-    result = run("build", str(bad), str(sample_reports[0]), "--out", str(tmp_path / "out"))
+    result = edukg_cli("build", str(bad), str(sample_reports[0]), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if name in line]
     assert lines and reason.lower() in lines[0].lower()
@@ -83,13 +77,18 @@ NOTHING_READ = [
 @pytest.mark.parametrize("command", ["build", "extract"])
 @pytest.mark.parametrize(("case", "paths", "reason"), NOTHING_READ, ids=[case for case, _, _ in NOTHING_READ])
 def test_cli_run_that_reads_no_report_fails_in_one_line(
-    command: str, case: str, paths: Any, reason: str, tmp_path: Path
+    command: str,
+    case: str,
+    paths: Any,
+    reason: str,
+    tmp_path: Path,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     (tmp_path / "empty").mkdir()
     if case == "only reports that fail":
         (tmp_path / "empty" / "blank.txt").write_text("")
     out = tmp_path / "out"
-    result = run(command, *map(str, paths(tmp_path)), "--out", str(out))
+    result = edukg_cli(command, *map(str, paths(tmp_path)), "--out", str(out))
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("edukg: error: ") and reason in last
@@ -97,9 +96,13 @@ def test_cli_run_that_reads_no_report_fails_in_one_line(
     assert not (out / "graph.json").exists() and not (out / "extractions").exists()
 
 
-def test_cli_build_strict_fails_on_any_failure(sample_reports: list[Path], tmp_path: Path) -> None:
+def test_cli_build_strict_fails_on_any_failure(
+    sample_reports: list[Path], tmp_path: Path, edukg_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     missing = tmp_path / "missing.txt"
-    result = run("build", str(missing), str(sample_reports[0]), "--out", str(tmp_path / "out"), "--strict")
+    result = edukg_cli(
+        "build", str(missing), str(sample_reports[0]), "--out", str(tmp_path / "out"), "--strict"
+    )
     assert result.returncode == 1
     assert "missing.txt" in result.stderr
 
@@ -115,7 +118,12 @@ def test_cli_build_strict_fails_on_any_failure(sample_reports: list[Path], tmp_p
     ],
 )
 def test_cli_build_into_what_it_cannot_write_is_one_clear_line(
-    sample_reports: list[Path], tmp_path: Path, blocked: str, workers: str, named: str
+    sample_reports: list[Path],
+    tmp_path: Path,
+    blocked: str,
+    workers: str,
+    named: str,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     out = tmp_path / "out"
     if blocked:
@@ -123,7 +131,7 @@ def test_cli_build_into_what_it_cannot_write_is_one_clear_line(
     else:
         (tmp_path / "file").write_text("not a folder")
         out = tmp_path / "file" / "out"
-    result = run("build", *map(str, sample_reports[:2]), "--out", str(out), "--workers", workers)
+    result = edukg_cli("build", *map(str, sample_reports[:2]), "--out", str(out), "--workers", workers)
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()[-1:]
     assert line.startswith("edukg: error: ") and str(out / named).rstrip("/") in line
@@ -146,16 +154,18 @@ def test_cli_every_command_has_help_with_an_example(path: tuple[str, ...], comma
     assert "Example" in result.output, f"edukg {' '.join(path)} --help has no example"
 
 
-def test_cli_build_load_fills_the_embedded_store(tmp_path: Path, sample_reports: list[Path]) -> None:
+def test_cli_build_load_fills_the_embedded_store(
+    tmp_path: Path, sample_reports: list[Path], edukg_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     out = tmp_path / "out"
     try:
-        result = run("build", *map(str, sample_reports[:2]), "--out", str(out), "--load")
+        result = edukg_cli("build", *map(str, sample_reports[:2]), "--out", str(out), "--load")
         assert result.returncode == 0, result.stderr
         graph = read_graph(out / "graph.json")
         expected = f"holds {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships"
         assert expected in result.stdout
-        listed = run("query", "run", "audit_unrelated_entities", "--out", str(out), "--format", "json")
+        listed = edukg_cli("query", "run", "audit_unrelated_entities", "--out", str(out), "--format", "json")
         assert listed.returncode == 0, listed.stderr
     finally:
-        run("db", "stop", "--out", str(out))
-    assert "running" not in run("db", "status", "--out", str(out)).stdout.replace("not running", "")
+        edukg_cli("db", "stop", "--out", str(out))
+    assert "running" not in edukg_cli("db", "status", "--out", str(out)).stdout.replace("not running", "")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -52,16 +51,6 @@ def out(sample_graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory)
     return folder
 
 
-def edukg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "edukg.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=HANG_GUARD,
-    )
-
-
 COMMANDS = [("load",), ("query", "run", "most_connected")]
 # (scheme, the start of the one line after the address, a word of the reason)
 SILENT = [
@@ -75,12 +64,25 @@ SILENT = [
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
 @pytest.mark.parametrize(("scheme", "start", "reason"), SILENT, ids=[scheme for scheme, *_ in SILENT])
 def test_a_server_that_never_answers_is_one_line(
-    out: Path, silent_port: int, command: tuple[str, ...], scheme: str, start: str, reason: str
+    out: Path,
+    silent_port: int,
+    command: tuple[str, ...],
+    scheme: str,
+    start: str,
+    reason: str,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     """The clients' connect and read timeouts end the wait (the Neo4j driver's connection_timeout
     and connection_acquisition_timeout, FalkorDB's socket timeouts): one line, naming the address."""
-    run = edukg(
-        *command, "--out", str(out), "--uri", f"{scheme}://127.0.0.1:{silent_port}", "--password", "x"
+    run = edukg_cli(
+        *command,
+        "--out",
+        str(out),
+        "--uri",
+        f"{scheme}://127.0.0.1:{silent_port}",
+        "--password",
+        "x",
+        timeout=HANG_GUARD,
     )
     assert run.returncode == 1
     [line] = run.stderr.splitlines()
@@ -100,8 +102,10 @@ BAD_ADDRESSES = [
 
 
 @pytest.mark.parametrize(("uri", "named"), BAD_ADDRESSES, ids=[uri for uri, _ in BAD_ADDRESSES])
-def test_a_bad_address_is_one_line(out: Path, uri: str, named: str) -> None:
-    run = edukg("load", "--out", str(out), "--uri", uri)
+def test_a_bad_address_is_one_line(
+    out: Path, uri: str, named: str, edukg_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    run = edukg_cli("load", "--out", str(out), "--uri", uri, timeout=HANG_GUARD)
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr and "s3cret" not in run.stderr
     [line] = run.stderr.splitlines()
@@ -109,8 +113,10 @@ def test_a_bad_address_is_one_line(out: Path, uri: str, named: str) -> None:
 
 
 @pytest.mark.parametrize("uri", ["falkordb://[::1]:1", "bolt://[::1]:1"])
-def test_an_ipv6_host_is_named_with_its_brackets(out: Path, uri: str) -> None:
-    run = edukg("load", "--out", str(out), "--uri", uri)
+def test_an_ipv6_host_is_named_with_its_brackets(
+    out: Path, uri: str, edukg_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    run = edukg_cli("load", "--out", str(out), "--uri", uri, timeout=HANG_GUARD)
     assert run.returncode == 1
     [line] = run.stderr.splitlines()
     assert "[::1]:1" in line, line

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +48,6 @@ def dump(store: FalkorStore) -> Dump:
         assert key not in edges, f"two {key[1]} relationships from {key[0]} to {key[2]}"
         edges[key] = row["props"]
     return nodes, edges
-
-
-def edukg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "edukg.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -246,13 +236,14 @@ def test_unwritable_data_folder_is_a_clear_error(
     make_full: bool,
     reason: str,
     command: str,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     out = tmp_path / "out"
     folder = tmpfs(out, options)
     if make_full:
         fill(folder)
     extra = ["--graph", str(sample_graph_file)] if command == "load" else []
-    result = edukg(*command.split(), "--out", str(out), *extra)
+    result = edukg_cli(*command.split(), "--out", str(out), *extra)
     assert one_error_line(result) == (
         f"edukg: error: cannot keep FalkorDB's data in {folder}: {reason}; "
         "choose another --out or make room there"
@@ -262,11 +253,14 @@ def test_unwritable_data_folder_is_a_clear_error(
 
 @pytest.mark.slow
 def test_disk_full_during_a_load_is_a_clear_error(
-    tmpfs: Any, tmp_path: Path, sample_graph_file: Path
+    tmpfs: Any,
+    tmp_path: Path,
+    sample_graph_file: Path,
+    edukg_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     """The store starts, then its append-only file fills the disk midway through the load."""
     out = tmp_path / "out"
     tmpfs(out, "size=160k")
-    error = one_error_line(edukg("load", "--out", str(out), "--graph", str(sample_graph_file)))
+    error = one_error_line(edukg_cli("load", "--out", str(out), "--graph", str(sample_graph_file)))
     assert "stopped after" in error and "No space left on device" in error
     assert embedded.status(out) is not None  # the store still answers: free space and load again
