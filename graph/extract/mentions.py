@@ -332,7 +332,6 @@ def _head_after(text: str, position: int, limit: int, words: Lexicons) -> tuple[
 
 
 MODIFIER_WORDS = 3  # field words a name may carry before it (中小学德育“红扣子”工程)
-QUOTE_MARKS = "“”‘’\"'「」"
 SCOPE_WORDS = ("全市", "全区", "全县", "全省")
 
 
@@ -846,7 +845,7 @@ def concept_mentions(text: str, start: int, end: int, sentence: int) -> list[Can
     for match in pattern.finditer(text, start, end):
         concept = found[match.group(0)]
         joined = _clean(text[spans[-1][0] : match.end()]) if spans else ""
-        if joined in found and not text[spans[-1][1] : match.start()].strip(QUOTE_MARKS):
+        if joined in found and not strip_quotes(text[spans[-1][1] : match.start()]):
             spans[-1] = (spans[-1][0], match.end(), found[joined])
         else:
             spans.append((match.start(), match.end(), concept))
